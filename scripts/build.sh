@@ -1,22 +1,18 @@
 #!/usr/bin/env bash
-# Configures and builds flightbook. Uses Ninja and ccache when present.
-#   FLIGHTBOOK_BUILD_DIR   build folder           (default: build)
-#   FLIGHTBOOK_BUILD_TYPE  CMake build type       (default: RelWithDebInfo)
-#   FLIGHTBOOK_SANITIZE    "address;undefined" or "thread" (default: none)
-# Extra arguments go to the CMake configure step.
+# Configures and builds one CMake preset (CMakePresets.json) into out/<preset>.
+#   scripts/build.sh [debug|release|asan|tsan] [extra cmake -D arguments...]
+# Uses ccache when present. The default preset is release.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-args=(-S "$FLIGHTBOOK_ROOT" -B "$FLIGHTBOOK_BUILD_DIR"
-      -DCMAKE_BUILD_TYPE="$FLIGHTBOOK_BUILD_TYPE"
-      -DFLIGHTBOOK_SANITIZE="${FLIGHTBOOK_SANITIZE:-}")
-if [ ! -f "$FLIGHTBOOK_BUILD_DIR/CMakeCache.txt" ]; then
-    command -v ninja >/dev/null 2>&1 && args+=(-G Ninja)
-fi
+preset="${1:-release}"
+shift || true
+args=(--preset "$preset")
 if command -v ccache >/dev/null 2>&1; then
     args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
-log "configuring $FLIGHTBOOK_BUILD_DIR ($FLIGHTBOOK_BUILD_TYPE${FLIGHTBOOK_SANITIZE:+, sanitize=$FLIGHTBOOK_SANITIZE})"
+cd "$FLIGHTBOOK_ROOT"
+log "configuring preset $preset"
 cmake "${args[@]}" "$@" >/dev/null
-log "building with $(nproc) jobs"
-cmake --build "$FLIGHTBOOK_BUILD_DIR" --parallel "$(nproc)"
+log "building preset $preset with $(nproc) jobs"
+cmake --build --preset "$preset" --parallel "$(nproc)"

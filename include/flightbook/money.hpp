@@ -31,9 +31,15 @@ public:
         cents_ += o.cents_;
         return *this;
     }
-    friend constexpr Money operator+(Money a, Money b) noexcept { return Money(a.cents_ + b.cents_); }
-    friend constexpr Money operator-(Money a, Money b) noexcept { return Money(a.cents_ - b.cents_); }
-    friend constexpr Money operator*(Money a, std::int64_t k) noexcept { return Money(a.cents_ * k); }
+    friend constexpr Money operator+(Money a, Money b) noexcept {
+        return Money(a.cents_ + b.cents_);
+    }
+    friend constexpr Money operator-(Money a, Money b) noexcept {
+        return Money(a.cents_ - b.cents_);
+    }
+    friend constexpr Money operator*(Money a, std::int64_t k) noexcept {
+        return Money(a.cents_ * k);
+    }
     friend constexpr auto operator<=>(Money, Money) = default;
 
 private:

@@ -29,9 +29,9 @@ class [[nodiscard]] Result {
 public:
     using value_type = T;
 
-    Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+    Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}         // NOLINT
     Result(Unexpected u) : data_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
-    Result(Error e) : data_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+    Result(Error e) : data_(std::in_place_index<1>, std::move(e)) {}             // NOLINT
 
     [[nodiscard]] bool has_value() const noexcept { return data_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
@@ -80,7 +80,7 @@ public:
 
     Result() = default;
     Result(Unexpected u) : error_(std::move(u.error)), ok_(false) {}  // NOLINT
-    Result(Error e) : error_(std::move(e)), ok_(false) {}  // NOLINT
+    Result(Error e) : error_(std::move(e)), ok_(false) {}             // NOLINT
 
     [[nodiscard]] bool has_value() const noexcept { return ok_; }
     explicit operator bool() const noexcept { return ok_; }
@@ -107,10 +107,10 @@ using Status = Result<void>;
 }  // namespace flightbook
 
 /// Propagates the error of a `Result` expression, else yields nothing.
-#define FLIGHTBOOK_TRY_STATUS(expr)                          \
-    do {                                                     \
-        auto flightbook_try_r_ = (expr);                     \
-        if (!flightbook_try_r_) {                            \
+#define FLIGHTBOOK_TRY_STATUS(expr)                                          \
+    do {                                                                     \
+        auto flightbook_try_r_ = (expr);                                     \
+        if (!flightbook_try_r_) {                                            \
             return ::flightbook::fail(std::move(flightbook_try_r_).error()); \
-        }                                                    \
+        }                                                                    \
     } while (false)

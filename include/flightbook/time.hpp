@@ -35,7 +35,11 @@ using UtcDate = std::chrono::sys_days;
 [[nodiscard]] inline UtcDate date_of(UtcTime t) { return std::chrono::floor<std::chrono::days>(t); }
 
 /// Seconds since the epoch, for storage and arithmetic in flat arrays.
-[[nodiscard]] inline std::int64_t to_unix_seconds(UtcTime t) { return t.time_since_epoch().count(); }
-[[nodiscard]] inline UtcTime from_unix_seconds(std::int64_t s) { return UtcTime{std::chrono::seconds{s}}; }
+[[nodiscard]] inline std::int64_t to_unix_seconds(UtcTime t) {
+    return t.time_since_epoch().count();
+}
+[[nodiscard]] inline UtcTime from_unix_seconds(std::int64_t s) {
+    return UtcTime{std::chrono::seconds{s}};
+}
 
 }  // namespace flightbook

@@ -79,8 +79,8 @@ Result<UtcTime> parse_rfc3339(std::string_view s) {
         return bad();
     }
     if (pos != s.size()) return bad();
-    const auto secs = std::chrono::hours{hh} + std::chrono::minutes{mm} +
-                      std::chrono::seconds{ss > 59 ? 59 : ss};
+    const auto secs =
+        std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss > 59 ? 59 : ss};
     return UtcTime{*date} + secs - std::chrono::minutes{offset_minutes};
 }
 

@@ -35,8 +35,8 @@ TEST_CASE("Money parses and formats with exactly two decimals") {
     CHECK(Money::from_cents(5).to_string() == "0.05");
     CHECK(Money::from_cents(-310).to_string() == "-3.10");
     CHECK(Money::from_cents(0).to_string() == "0.00");
-    for (const char* bad : {"", "-", ".5", "1.", "1.234", "1e3", "+5", "12a", "1,5",
-                            "99999999999999999999"}) {
+    for (const char* bad :
+         {"", "-", ".5", "1.", "1.234", "1e3", "+5", "12a", "1,5", "99999999999999999999"}) {
         CAPTURE(bad);
         CHECK_FALSE(Money::parse(bad));
     }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# README command 2: on a fresh Debian 12 machine, installs what flightbook
+# needs, builds it, starts PostgreSQL and Redis on loopback and runs every
+# test suite — release build first, then the sanitizer builds. Exits non-zero
+# on any failure.
+#
+#   FLIGHTBOOK_TEST_SANITIZERS  presets to run after release (default "asan tsan"; "" for none)
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+cd "$FLIGHTBOOK_ROOT"
+
+: "${FLIGHTBOOK_TEST_SANITIZERS=asan tsan}"
+start_time=$(date +%s)
+
+scripts/install-deps.sh
+
+log "checking formatting"
+scripts/format.sh --check
+
+scripts/build.sh release
+
+# Start PostgreSQL and Redis unless they already run; stop them again at the
+# end only if we started them.
+if scripts/services.sh status | grep -q stopped; then
+    trap 'scripts/services.sh down || true' EXIT
+fi
+scripts/services.sh up
+export_test_env
+
+log "running every suite (release)"
+ctest --preset release --parallel 2
+
+# What each sanitizer build runs: everything but the package test (which
+# only re-checks the install tree) and the benchmarks (not built there).
+for preset in $FLIGHTBOOK_TEST_SANITIZERS; do
+    scripts/build.sh "$preset"
+    log "running the suites under $preset"
+    ctest --preset "$preset" --label-exclude package
+done
+
+log "all suites passed in $(( $(date +%s) - start_time )) s"
