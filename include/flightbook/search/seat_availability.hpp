@@ -1,0 +1,37 @@
+#pragma once
+/// \file
+/// The live seat-availability port used by search, and the adapter that reads
+/// the counters stored in a timetable snapshot.
+
+#include <cstdint>
+#include <memory>
+
+#include "flightbook/search/timetable.hpp"
+#include "flightbook/types.hpp"
+
+namespace flightbook::search {
+
+/// Where search reads how many seats a flight has left at answer time. The
+/// timetable is immutable; seats change elsewhere (booking, seat inventory).
+///
+/// Thread-safety: implementations must allow concurrent calls.
+class SeatAvailability {
+public:
+    virtual ~SeatAvailability() = default;
+    /// Seats still for sale on `flight`; 0 (or less) for an unknown flight.
+    [[nodiscard]] virtual std::int32_t available_seats(FlightId flight) const = 0;
+};
+
+/// Answers `total_seats - booked_seats` from the flights inside a timetable
+/// snapshot (e.g. as read from a CSV file). Used by the CLI and the tests.
+/// Thread-safe (read-only); keeps the snapshot alive.
+class TimetableSeatAvailability final : public SeatAvailability {
+public:
+    explicit TimetableSeatAvailability(std::shared_ptr<const Timetable> timetable);
+    [[nodiscard]] std::int32_t available_seats(FlightId flight) const override;
+
+private:
+    std::shared_ptr<const Timetable> timetable_;
+};
+
+}  // namespace flightbook::search

@@ -1,0 +1,133 @@
+#pragma once
+/// \file
+/// `Timetable`: an immutable, flat snapshot of a set of flights, laid out for
+/// itinerary search, and `TimetableStore`, which swaps snapshots atomically.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "flightbook/airport.hpp"
+#include "flightbook/domain/flight.hpp"
+#include "flightbook/result.hpp"
+#include "flightbook/types.hpp"
+
+namespace flightbook::search {
+
+/// Dense index of an airport inside one timetable.
+using AirportIndex = std::uint32_t;
+/// Dense index of a leg (one flight) inside one timetable.
+using LegIndex = std::uint32_t;
+/// Dense index of a route (an ordered airport pair with at least one flight).
+using RouteIndex = std::uint32_t;
+
+/// One directed airport pair and the legs that fly it, sorted by departure.
+struct Route {
+    AirportIndex from = 0;
+    AirportIndex to = 0;
+    LegIndex first_leg = 0;  ///< Legs of this route are [first_leg, end_leg).
+    LegIndex end_leg = 0;
+    std::int64_t min_price_cents = 0;    ///< Cheapest leg of the route.
+    std::int64_t min_block_seconds = 0;  ///< Shortest leg of the route.
+};
+
+/// An immutable snapshot of flights in search-friendly form.
+///
+/// Airports are dense indices (sorted by code). Legs are stored grouped by
+/// route, and routes grouped by origin airport, so the departures of one route
+/// are a contiguous range sorted by departure time. Times are Unix seconds.
+/// The original `Flight` rows stay reachable by leg index for output.
+///
+/// Thread-safety: immutable after `build`; any number of threads may read.
+class Timetable {
+public:
+    /// Builds a snapshot. Errors (`kInvalidArgument`): duplicate flight ids,
+    /// a flight that does not arrive after it departs, an empty airport code,
+    /// a flight from an airport to itself.
+    [[nodiscard]] static Result<std::shared_ptr<const Timetable>> build(
+        std::vector<Flight> flights);
+
+    [[nodiscard]] std::size_t airport_count() const noexcept { return airports_.size(); }
+    [[nodiscard]] std::size_t leg_count() const noexcept { return leg_dep_.size(); }
+    [[nodiscard]] std::size_t route_count() const noexcept { return routes_.size(); }
+
+    /// Dense index of `code`, or nullopt when no flight touches it.
+    [[nodiscard]] std::optional<AirportIndex> airport_index(const AirportCode& code) const;
+    [[nodiscard]] const AirportCode& airport_code(AirportIndex a) const { return airports_[a]; }
+
+    /// Routes leaving airport `a`.
+    [[nodiscard]] std::span<const Route> routes_from(AirportIndex a) const {
+        return {routes_.data() + route_off_[a], routes_.data() + route_off_[a + 1]};
+    }
+    /// Indices of routes arriving at airport `a`.
+    [[nodiscard]] std::span<const RouteIndex> routes_into(AirportIndex a) const {
+        return {in_routes_.data() + in_off_[a], in_routes_.data() + in_off_[a + 1]};
+    }
+    [[nodiscard]] const Route& route(RouteIndex r) const { return routes_[r]; }
+
+    /// Departure/arrival (Unix seconds) and one-seat price of a leg.
+    [[nodiscard]] std::int64_t departure(LegIndex l) const { return leg_dep_[l]; }
+    [[nodiscard]] std::int64_t arrival(LegIndex l) const { return leg_arr_[l]; }
+    [[nodiscard]] std::int64_t price_cents(LegIndex l) const { return leg_price_[l]; }
+    /// Raw arrays, for tight loops.
+    [[nodiscard]] const std::int64_t* departures() const noexcept { return leg_dep_.data(); }
+    [[nodiscard]] const std::int64_t* arrivals() const noexcept { return leg_arr_.data(); }
+    [[nodiscard]] const std::int64_t* prices() const noexcept { return leg_price_.data(); }
+
+    /// The flight row behind a leg.
+    [[nodiscard]] const Flight& flight(LegIndex l) const { return flights_[leg_flight_[l]]; }
+    [[nodiscard]] FlightId flight_id(LegIndex l) const { return flights_[leg_flight_[l]].id; }
+    /// All flights, in the order given to `build`.
+    [[nodiscard]] const std::vector<Flight>& flights() const noexcept { return flights_; }
+    /// The flight with id `id`, or nullptr.
+    [[nodiscard]] const Flight* find(FlightId id) const;
+
+    /// Approximate heap memory held by the snapshot, in bytes.
+    [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
+private:
+    Timetable() = default;
+
+    std::vector<Flight> flights_;
+    std::vector<AirportCode> airports_;     // sorted
+    std::vector<std::uint32_t> route_off_;  // airport_count + 1
+    std::vector<Route> routes_;
+    std::vector<std::uint32_t> in_off_;  // airport_count + 1
+    std::vector<RouteIndex> in_routes_;
+    std::vector<std::int64_t> leg_dep_;
+    std::vector<std::int64_t> leg_arr_;
+    std::vector<std::int64_t> leg_price_;
+    std::vector<std::uint32_t> leg_flight_;  // leg -> index into flights_
+    // id -> index into flights_: dense table when ids are compact, else sorted pairs.
+    std::int64_t dense_base_ = 0;
+    std::vector<std::uint32_t> dense_ids_;
+    std::vector<std::pair<std::int64_t, std::uint32_t>> sorted_ids_;
+};
+
+/// Holds the current timetable snapshot. Readers take a `shared_ptr` copy and
+/// search it for as long as they like; `replace` publishes a new snapshot
+/// without waiting for them.
+///
+/// Thread-safety: all members are thread-safe. The lock is held only for the
+/// pointer copy, never during a search or a build.
+class TimetableStore {
+public:
+    explicit TimetableStore(std::shared_ptr<const Timetable> initial = nullptr);
+
+    /// The current snapshot (may be null if none was ever set).
+    [[nodiscard]] std::shared_ptr<const Timetable> current() const;
+    /// Publishes `next` as the current snapshot.
+    void replace(std::shared_ptr<const Timetable> next);
+    /// Builds a snapshot from `flights` (outside any lock) and publishes it.
+    /// Errors are those of `Timetable::build`; the current snapshot stays.
+    [[nodiscard]] Status rebuild(std::vector<Flight> flights);
+
+private:
+    mutable std::mutex mutex_;
+    std::shared_ptr<const Timetable> current_;
+};
+
+}  // namespace flightbook::search

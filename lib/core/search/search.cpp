@@ -1,0 +1,298 @@
+// Exact search: depth-first enumeration in rounds of increasing leg count,
+// pruned by (1) per-query reverse reachability from the destination ("legs
+// still needed"), (2) binary-searched departure windows per route for the
+// MCT / max-layover rule, and (3) once `total` is known to be capped, lower
+// bounds on price and duration against the K-th best itinerary found so far.
+// Every pruning rule only drops branches that provably cannot change the
+// page, so the answer equals brute-force enumeration (tests check this).
+#include "flightbook/search/search.hpp"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+
+#include "core/search/itinerary_key.hpp"
+
+namespace flightbook::search {
+namespace {
+
+constexpr std::int64_t kInf = std::numeric_limits<std::int64_t>::max() / 4;
+constexpr std::int64_t kDaySeconds = 86'400;
+
+// Per-airport lower bounds towards the destination of the current query.
+// `stamp` says which query wrote the entry, so the arrays are never cleared.
+struct AirportBounds {
+    std::uint32_t stamp1 = 0;  // a route to the destination exists
+    std::uint32_t stamp2 = 0;  // a two-leg path to the destination exists
+    std::int64_t price1 = 0;   // cheapest one-leg price to the destination
+    std::int64_t price2 = 0;   // cheapest two-leg price
+    std::int64_t time1 = 0;    // shortest one-leg block time (seconds)
+    std::int64_t time2 = 0;    // shortest two-leg time incl. one MCT
+};
+
+struct Scratch {
+    const Timetable* timetable = nullptr;
+    std::uint32_t epoch = 0;
+    std::vector<AirportBounds> bounds;
+    std::vector<Candidate> heap;
+};
+
+Scratch& scratch_for(const Timetable& t) {
+    thread_local Scratch s;
+    if (s.timetable != &t || s.bounds.size() != t.airport_count() || s.epoch == 0xFFFFFFFFu) {
+        s.timetable = &t;
+        s.bounds.assign(t.airport_count(), AirportBounds{});
+        s.epoch = 0;
+    }
+    ++s.epoch;
+    s.heap.clear();
+    return s;
+}
+
+class Searcher {
+public:
+    Searcher(const Timetable& t, const SeatAvailability& seats, const SearchQuery& q,
+             const SearchRules& rules, Scratch& scratch, AirportIndex src, AirportIndex dst)
+        : t_(t),
+          seats_(seats),
+          q_(q),
+          scratch_(scratch),
+          bounds_(scratch.bounds.data()),
+          epoch_(scratch.epoch),
+          src_(src),
+          dst_(dst),
+          mct_(std::int64_t{rules.mct_minutes} * 60),
+          max_layover_(std::int64_t{rules.max_layover_minutes} * 60),
+          k_(static_cast<std::size_t>(q.offset + q.limit)),
+          day_start_(to_unix_seconds(UtcTime{q.date})),
+          dep_(t.departures()),
+          arr_(t.arrivals()),
+          price_(t.prices()) {}
+
+    SearchResult run() {
+        compute_bounds();
+        visited_[0] = src_;
+        const int max_legs = q_.max_stops + 1;
+        for (int legs = 1; legs <= max_legs; ++legs) {
+            legs_ = legs;
+            expand(src_, 0, 0, 0);
+        }
+        return finish();
+    }
+
+private:
+    void compute_bounds() {
+        for (RouteIndex ri : t_.routes_into(dst_)) {
+            const Route& r = t_.route(ri);
+            AirportBounds& b = bounds_[r.from];
+            b.stamp1 = epoch_;
+            b.price1 = r.min_price_cents;
+            b.time1 = r.min_block_seconds;
+        }
+        if (q_.max_stops < 1) return;
+        for (RouteIndex ri : t_.routes_into(dst_)) {
+            const AirportIndex mid = t_.route(ri).from;
+            if (mid == src_) continue;  // the source is never an intermediate stop
+            const AirportBounds& m = bounds_[mid];
+            for (RouteIndex rj : t_.routes_into(mid)) {
+                const Route& r = t_.route(rj);
+                if (r.from == dst_) continue;
+                AirportBounds& b = bounds_[r.from];
+                const std::int64_t p = r.min_price_cents + m.price1;
+                const std::int64_t tm = r.min_block_seconds + mct_ + m.time1;
+                if (b.stamp2 != epoch_) {
+                    b.stamp2 = epoch_;
+                    b.price2 = p;
+                    b.time2 = tm;
+                } else {
+                    b.price2 = std::min(b.price2, p);
+                    b.time2 = std::min(b.time2, tm);
+                }
+            }
+        }
+    }
+
+    // Lower bounds on price / time still to add after arriving at `a` with
+    // `r` legs to go (0 when r == 0, unknown -> 0 for r == 3).
+    std::int64_t rest_price(AirportIndex a, int r) const {
+        if (r == 1) return bounds_[a].price1;
+        if (r == 2) return bounds_[a].price2;
+        return 0;
+    }
+    std::int64_t rest_time(AirportIndex a, int r) const {
+        if (r == 1) return mct_ + bounds_[a].time1;
+        if (r == 2) return mct_ + bounds_[a].time2;
+        if (r == 3) return 3 * mct_;
+        return 0;
+    }
+    bool reachable(AirportIndex a, int r) const {
+        if (r == 1) return bounds_[a].stamp1 == epoch_;
+        if (r == 2) return bounds_[a].stamp2 == epoch_;
+        return true;
+    }
+
+    bool pruning() const { return count_ > kTotalCap && scratch_.heap.size() >= k_; }
+
+    // Legs [0, depth) are chosen; we stand at `a`, arrived at time `at`.
+    void expand(AirportIndex a, int depth, std::int64_t at, std::int64_t price_so_far) {
+        const int r = legs_ - depth;  // legs to add, including the next one
+        std::int64_t lo = 0;
+        std::int64_t hi = 0;  // inclusive
+        if (depth == 0) {
+            lo = day_start_;
+            hi = day_start_ + kDaySeconds - 1;
+        } else {
+            lo = at + mct_;
+            hi = at + max_layover_;
+        }
+        auto routes = t_.routes_from(a);
+        const Route* begin = routes.data();
+        const Route* end = routes.data() + routes.size();
+        if (r == 1) {
+            // Only the route to the destination can finish the itinerary.
+            begin = std::lower_bound(begin, end, dst_,
+                                     [](const Route& x, AirportIndex d) { return x.to < d; });
+            if (begin == end || begin->to != dst_) return;
+            end = begin + 1;
+        }
+        for (const Route* rt = begin; rt != end; ++rt) {
+            const AirportIndex b = rt->to;
+            if (r > 1) {
+                if (b == dst_ || !reachable(b, r - 1) || is_visited(b, depth)) continue;
+            }
+            const bool prune = pruning();
+            if (prune && q_.sort_by == SortBy::kCheapest &&
+                price_so_far + rt->min_price_cents + rest_price(b, r - 1) > kth().primary) {
+                continue;
+            }
+            LegIndex l = static_cast<LegIndex>(
+                std::lower_bound(dep_ + rt->first_leg, dep_ + rt->end_leg, lo) - dep_);
+            const std::int64_t rest_t = rest_time(b, r - 1);
+            const std::int64_t rest_p = rest_price(b, r - 1);
+            for (; l < rt->end_leg && dep_[l] <= hi; ++l) {
+                const std::int64_t start = depth == 0 ? dep_[l] : first_dep_;
+                if (pruning()) {
+                    const Candidate& worst = kth();
+                    if (q_.sort_by == SortBy::kFastest) {
+                        // Departures only get later along the route.
+                        if ((dep_[l] + rt->min_block_seconds + rest_t - start) / 60 >
+                            worst.primary) {
+                            break;
+                        }
+                        if ((arr_[l] + rest_t - start) / 60 > worst.primary) continue;
+                    } else if (price_so_far + price_[l] + rest_p > worst.primary) {
+                        continue;
+                    }
+                }
+                if (seats_.available_seats(t_.flight_id(l)) < q_.seats) continue;
+                legs_path_[static_cast<std::size_t>(depth)] = l;
+                if (depth == 0) first_dep_ = dep_[l];
+                if (r == 1) {
+                    record(price_so_far + price_[l], arr_[l]);
+                } else {
+                    visited_[static_cast<std::size_t>(depth) + 1] = b;
+                    expand(b, depth + 1, arr_[l], price_so_far + price_[l]);
+                }
+            }
+        }
+    }
+
+    bool is_visited(AirportIndex b, int depth) const {
+        for (int i = 0; i <= depth; ++i) {
+            if (visited_[static_cast<std::size_t>(i)] == b) return true;
+        }
+        return false;
+    }
+
+    const Candidate& kth() const { return scratch_.heap.front(); }
+
+    void record(std::int64_t price, std::int64_t last_arrival) {
+        ++count_;
+        Candidate c;
+        const std::int64_t minutes = (last_arrival - first_dep_) / 60;
+        if (q_.sort_by == SortBy::kCheapest) {
+            c.primary = price;
+            c.secondary = minutes;
+        } else {
+            c.primary = minutes;
+            c.secondary = price;
+        }
+        c.first_departure = first_dep_;
+        c.leg_count = static_cast<std::uint8_t>(legs_);
+        for (int i = 0; i < legs_; ++i) {
+            const auto idx = static_cast<std::size_t>(i);
+            c.legs[idx] = legs_path_[idx];
+            c.ids[idx] = t_.flight_id(legs_path_[idx]).value();
+        }
+        auto& heap = scratch_.heap;
+        if (heap.size() < k_) {
+            heap.push_back(c);
+            std::push_heap(heap.begin(), heap.end(), candidate_less);
+        } else if (candidate_less(c, heap.front())) {
+            std::pop_heap(heap.begin(), heap.end(), candidate_less);
+            heap.back() = c;
+            std::push_heap(heap.begin(), heap.end(), candidate_less);
+        }
+    }
+
+    SearchResult finish() {
+        auto& heap = scratch_.heap;
+        std::sort_heap(heap.begin(), heap.end(), candidate_less);
+        SearchResult out;
+        out.total = static_cast<int>(std::min<std::int64_t>(count_, kTotalCap));
+        out.total_capped = count_ > kTotalCap;
+        for (std::size_t i = static_cast<std::size_t>(q_.offset); i < heap.size(); ++i) {
+            out.paths.push_back(to_itinerary(t_, heap[i], q_.sort_by));
+        }
+        return out;
+    }
+
+    const Timetable& t_;
+    const SeatAvailability& seats_;
+    const SearchQuery& q_;
+    Scratch& scratch_;
+    AirportBounds* bounds_;
+    std::uint32_t epoch_;
+    AirportIndex src_;
+    AirportIndex dst_;
+    std::int64_t mct_;
+    std::int64_t max_layover_;
+    std::size_t k_;
+    std::int64_t day_start_;
+    const std::int64_t* dep_;
+    const std::int64_t* arr_;
+    const std::int64_t* price_;
+    int legs_ = 1;
+    std::int64_t first_dep_ = 0;
+    std::int64_t count_ = 0;
+    std::array<LegIndex, 4> legs_path_{};
+    std::array<AirportIndex, 5> visited_{};
+};
+
+}  // namespace
+
+Status validate(const SearchQuery& q) {
+    auto bad = [](const char* m) { return fail(ErrorCode::kInvalidArgument, m); };
+    if (q.seats < 1 || q.seats > kMaxSeats) return bad("seats must be from 1 to 100");
+    if (q.max_stops < 0 || q.max_stops > kMaxStops) return bad("max_stops must be from 0 to 3");
+    if (q.limit < 1 || q.limit > kMaxLimit) return bad("limit must be from 1 to 100");
+    if (q.offset < 0 || q.offset + q.limit > kMaxPageEnd) {
+        return bad("offset must be >= 0 and offset + limit at most 1000");
+    }
+    if (q.source == q.destination) return bad("source and destination must differ");
+    return ok();
+}
+
+Result<SearchResult> find_itineraries(const Timetable& timetable, const SeatAvailability& seats,
+                                      const SearchQuery& query, const SearchRules& rules) {
+    FLIGHTBOOK_TRY_STATUS(validate(query));
+    FLIGHTBOOK_TRY_STATUS(validate(rules));
+    const auto src = timetable.airport_index(query.source);
+    const auto dst = timetable.airport_index(query.destination);
+    if (!src || !dst) return SearchResult{};
+    Scratch& scratch = scratch_for(timetable);
+    Searcher s(timetable, seats, query, rules, scratch, *src, *dst);
+    return s.run();
+}
+
+}  // namespace flightbook::search

@@ -1,0 +1,192 @@
+#include "flightbook/search/timetable.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+namespace flightbook::search {
+namespace {
+
+constexpr std::uint32_t kNoFlight = std::numeric_limits<std::uint32_t>::max();
+
+template <typename T>
+std::size_t bytes_of(const std::vector<T>& v) {
+    return v.capacity() * sizeof(T);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> flights) {
+    if (flights.size() >= kNoFlight) {
+        return fail(ErrorCode::kInvalidArgument, "too many flights for one timetable");
+    }
+    std::shared_ptr<Timetable> t(new Timetable());
+    t->flights_ = std::move(flights);
+    const auto& fl = t->flights_;
+    const auto n = static_cast<std::uint32_t>(fl.size());
+
+    // Validate rows and collect airports.
+    for (const Flight& f : fl) {
+        if (f.source == AirportCode{} || f.destination == AirportCode{}) {
+            return fail(ErrorCode::kInvalidArgument,
+                        fmt::format("flight {} has an empty airport code", f.id.value()));
+        }
+        if (f.source == f.destination) {
+            return fail(
+                ErrorCode::kInvalidArgument,
+                fmt::format("flight {} departs and arrives at {}", f.id.value(), f.source.view()));
+        }
+        if (f.arrival_time <= f.departure_time) {
+            return fail(ErrorCode::kInvalidArgument,
+                        fmt::format("flight {} does not arrive after it departs", f.id.value()));
+        }
+        t->airports_.push_back(f.source);
+        t->airports_.push_back(f.destination);
+    }
+    std::sort(t->airports_.begin(), t->airports_.end());
+    t->airports_.erase(std::unique(t->airports_.begin(), t->airports_.end()), t->airports_.end());
+    t->airports_.shrink_to_fit();
+
+    // Id lookup; duplicates are an error.
+    t->sorted_ids_.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) t->sorted_ids_.emplace_back(fl[i].id.value(), i);
+    std::sort(t->sorted_ids_.begin(), t->sorted_ids_.end());
+    for (std::size_t i = 1; i < t->sorted_ids_.size(); ++i) {
+        if (t->sorted_ids_[i].first == t->sorted_ids_[i - 1].first) {
+            return fail(ErrorCode::kInvalidArgument,
+                        fmt::format("duplicate flight id {}", t->sorted_ids_[i].first));
+        }
+    }
+    if (n > 0) {
+        const std::int64_t lo = t->sorted_ids_.front().first;
+        const std::int64_t hi = t->sorted_ids_.back().first;
+        // A dense table when it costs at most ~4 slots per flight.
+        if (hi - lo < std::int64_t{4} * n + 1024) {
+            t->dense_base_ = lo;
+            t->dense_ids_.assign(static_cast<std::size_t>(hi - lo + 1), kNoFlight);
+            for (const auto& [id, idx] : t->sorted_ids_) {
+                t->dense_ids_[static_cast<std::size_t>(id - lo)] = idx;
+            }
+            t->sorted_ids_.clear();
+            t->sorted_ids_.shrink_to_fit();
+        }
+    }
+
+    // Legs ordered by (source, destination, departure, id).
+    std::vector<AirportIndex> src(n);
+    std::vector<AirportIndex> dst(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        src[i] = *t->airport_index(fl[i].source);
+        dst[i] = *t->airport_index(fl[i].destination);
+    }
+    std::vector<std::uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        if (src[a] != src[b]) return src[a] < src[b];
+        if (dst[a] != dst[b]) return dst[a] < dst[b];
+        if (fl[a].departure_time != fl[b].departure_time) {
+            return fl[a].departure_time < fl[b].departure_time;
+        }
+        return fl[a].id < fl[b].id;
+    });
+    t->leg_dep_.resize(n);
+    t->leg_arr_.resize(n);
+    t->leg_price_.resize(n);
+    t->leg_flight_ = order;
+    const std::size_t na = t->airports_.size();
+    t->route_off_.assign(na + 1, 0);
+    for (std::uint32_t l = 0; l < n; ++l) {
+        const Flight& f = fl[order[l]];
+        t->leg_dep_[l] = to_unix_seconds(f.departure_time);
+        t->leg_arr_[l] = to_unix_seconds(f.arrival_time);
+        t->leg_price_[l] = f.price.cents();
+        const bool new_route =
+            l == 0 || src[order[l]] != src[order[l - 1]] || dst[order[l]] != dst[order[l - 1]];
+        if (new_route) {
+            Route r;
+            r.from = src[order[l]];
+            r.to = dst[order[l]];
+            r.first_leg = l;
+            r.end_leg = l;
+            r.min_price_cents = std::numeric_limits<std::int64_t>::max();
+            r.min_block_seconds = std::numeric_limits<std::int64_t>::max();
+            t->routes_.push_back(r);
+            ++t->route_off_[r.from + 1];
+        }
+        Route& r = t->routes_.back();
+        r.end_leg = l + 1;
+        r.min_price_cents = std::min(r.min_price_cents, t->leg_price_[l]);
+        r.min_block_seconds = std::min(r.min_block_seconds, t->leg_arr_[l] - t->leg_dep_[l]);
+    }
+    for (std::size_t a = 0; a < na; ++a) t->route_off_[a + 1] += t->route_off_[a];
+
+    // Reverse adjacency: routes into each airport.
+    t->in_off_.assign(na + 1, 0);
+    for (const Route& r : t->routes_) ++t->in_off_[r.to + 1];
+    for (std::size_t a = 0; a < na; ++a) t->in_off_[a + 1] += t->in_off_[a];
+    t->in_routes_.resize(t->routes_.size());
+    std::vector<std::uint32_t> fill(t->in_off_.begin(), t->in_off_.end() - 1);
+    for (RouteIndex r = 0; r < t->routes_.size(); ++r) {
+        t->in_routes_[fill[t->routes_[r].to]++] = r;
+    }
+    return std::shared_ptr<const Timetable>(std::move(t));
+}
+
+std::optional<AirportIndex> Timetable::airport_index(const AirportCode& code) const {
+    auto it = std::lower_bound(airports_.begin(), airports_.end(), code);
+    if (it == airports_.end() || *it != code) return std::nullopt;
+    return static_cast<AirportIndex>(it - airports_.begin());
+}
+
+const Flight* Timetable::find(FlightId id) const {
+    if (!dense_ids_.empty()) {
+        const std::int64_t k = id.value() - dense_base_;
+        if (k < 0 || k >= static_cast<std::int64_t>(dense_ids_.size())) return nullptr;
+        const std::uint32_t idx = dense_ids_[static_cast<std::size_t>(k)];
+        return idx == kNoFlight ? nullptr : &flights_[idx];
+    }
+    auto it = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(),
+                               std::pair<std::int64_t, std::uint32_t>{id.value(), 0});
+    if (it == sorted_ids_.end() || it->first != id.value()) return nullptr;
+    return &flights_[it->second];
+}
+
+std::size_t Timetable::memory_bytes() const noexcept {
+    std::size_t b = sizeof(*this) + bytes_of(flights_) + bytes_of(airports_) +
+                    bytes_of(route_off_) + bytes_of(routes_) + bytes_of(in_off_) +
+                    bytes_of(in_routes_) + bytes_of(leg_dep_) + bytes_of(leg_arr_) +
+                    bytes_of(leg_price_) + bytes_of(leg_flight_) + bytes_of(dense_ids_) +
+                    bytes_of(sorted_ids_);
+    for (const Flight& f : flights_) {
+        if (f.flight_number.capacity() > 15) b += f.flight_number.capacity() + 1;
+    }
+    return b;
+}
+
+TimetableStore::TimetableStore(std::shared_ptr<const Timetable> initial)
+    : current_(std::move(initial)) {}
+
+std::shared_ptr<const Timetable> TimetableStore::current() const {
+    std::lock_guard lock(mutex_);
+    return current_;
+}
+
+void TimetableStore::replace(std::shared_ptr<const Timetable> next) {
+    std::shared_ptr<const Timetable> old;
+    {
+        std::lock_guard lock(mutex_);
+        old = std::exchange(current_, std::move(next));
+    }
+    // `old` (possibly the last reference) is released outside the lock.
+}
+
+Status TimetableStore::rebuild(std::vector<Flight> flights) {
+    auto built = Timetable::build(std::move(flights));
+    if (!built) return fail(std::move(built).error());
+    replace(std::move(built).value());
+    return ok();
+}
+
+}  // namespace flightbook::search
