@@ -21,7 +21,8 @@ scripts/build.sh release
 
 # Start PostgreSQL and Redis unless they already run; stop them again at the
 # end only if we started them.
-if scripts/services.sh status | grep -q stopped; then
+services_before="$(scripts/services.sh status)"
+if grep -q stopped <<<"$services_before"; then
     trap 'scripts/services.sh down || true' EXIT
 fi
 scripts/services.sh up
