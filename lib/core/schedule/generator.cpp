@@ -102,7 +102,7 @@ std::vector<Leg> make_routes(const std::vector<Airport>& ap, int flights_per_day
     std::vector<double> cumulative(static_cast<std::size_t>(n));
     double sum = 0;
     for (int i = 0; i < n; ++i) {
-        sum += ap[static_cast<std::size_t>(i)].weight;
+        sum += std::pow(ap[static_cast<std::size_t>(i)].weight, 0.6);
         cumulative[static_cast<std::size_t>(i)] = sum;
     }
     auto sample = [&] {
@@ -160,10 +160,12 @@ Result<std::vector<Flight>> generate_schedule(const GeneratorOptions& o) {
     for (std::size_t r = 0; r < routes.size(); ++r) {
         const Airport& a = airports[static_cast<std::size_t>(routes[r].from)];
         const Airport& b = airports[static_cast<std::size_t>(routes[r].to)];
-        raw[r] = std::pow(a.weight * b.weight, 0.6) * (a.hub && b.hub ? 2.0 : 1.0);
+        raw[r] = std::pow(a.weight * b.weight, 0.25) * (a.hub && b.hub ? 1.5 : 1.0);
         raw_sum += raw[r];
     }
-    double scale = o.flights_per_day / (2.0 * raw_sum);
+    // 3% of flights are cancelled on some days (below), so aim 3% higher.
+    const double target = o.flights_per_day / 0.97;
+    double scale = target / (2.0 * raw_sum);
     std::vector<int> freq(routes.size());
     for (int iter = 0; iter < 8; ++iter) {
         std::int64_t total = 0;
@@ -172,7 +174,7 @@ Result<std::vector<Flight>> generate_schedule(const GeneratorOptions& o) {
             total += 2 * freq[r];
         }
         if (total == 0) break;
-        scale *= static_cast<double>(o.flights_per_day) / static_cast<double>(total);
+        scale *= target / static_cast<double>(total);
     }
 
     std::vector<Flight> out;
