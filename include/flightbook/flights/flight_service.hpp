@@ -1,0 +1,153 @@
+#pragma once
+/// \file
+/// `FlightService`: the use cases of the flight service (SPEC §3-§5) on top
+/// of the ports — search with live availability, flight lookup, validation
+/// and the seat operations the booking service calls. No HTTP, SQL or Redis
+/// here; the HTTP routes in flightbook::http call these methods.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "flightbook/clock.hpp"
+#include "flightbook/flights/seat_mirror.hpp"
+#include "flightbook/metrics/registry.hpp"
+#include "flightbook/ports/flight_repository.hpp"
+#include "flightbook/ports/seat_inventory.hpp"
+#include "flightbook/search/query.hpp"
+#include "flightbook/search/search.hpp"
+#include "flightbook/search/timetable.hpp"
+
+namespace flightbook::flights {
+
+/// Settings. Field names carry their unit.
+struct FlightServiceOptions {
+    search::SearchRules rules;
+    /// How long a hold lasts before its seats come back by themselves.
+    std::chrono::seconds hold_ttl{15 * 60};
+    /// Upper bound a caller may ask for with an explicit hold.
+    std::chrono::seconds max_hold_ttl{60 * 60};
+    /// Expired holds given back per sweeper pass.
+    std::size_t sweep_batch = 500;
+    /// Before answering, re-read the live count of every leg on the page
+    /// from the SeatInventory (the truth) and search again if one fell
+    /// below the requested seats. Off only for benchmarks of the bare engine.
+    bool verify_page_seats = true;
+};
+
+/// The answer of a search plus the snapshot it was computed on, so that the
+/// caller can write flights with the same data and live counts.
+struct SearchAnswer {
+    search::SearchResult result;
+    std::shared_ptr<const search::Timetable> timetable;
+    std::shared_ptr<const SeatMirror> seats;
+
+    /// The body of `GET /api/flights/search` (SPEC §4).
+    [[nodiscard]] std::string to_json() const;
+};
+
+/// Answer of `validate` (SPEC §4 `POST /api/flights/validate`).
+struct Validation {
+    bool valid = false;
+    std::string message;
+    Money price;  ///< One seat; zero for an unknown flight.
+    std::int32_t available_seats = 0;
+};
+
+/// A seat operation's outcome: the reservation and the flight's counts after it.
+struct SeatChange {
+    Reservation reservation;
+    std::vector<SeatCounts> counts;  ///< One per leg, in the reservation's order.
+};
+
+/// The flight service's use cases. Thread-safe: any number of threads may
+/// call any method; `reload` swaps snapshots without blocking searches.
+class FlightService {
+public:
+    /// The ports and the clock must outlive the service. `registry` (optional)
+    /// receives the service's metrics.
+    FlightService(FlightRepository& flights, SeatInventory& seats, const Clock& clock,
+                  FlightServiceOptions options = {},
+                  std::shared_ptr<metrics::Registry> registry = nullptr);
+
+    /// Rebuilds the search timetable and the seat mirror from the repository.
+    /// On error the previous snapshot stays in use.
+    [[nodiscard]] Status reload();
+
+    /// Exact search (SPEC §3) with every shown leg checked against live seat
+    /// counts. Errors: `kFailedPrecondition` before the first `reload`;
+    /// `kInvalidArgument` from validation.
+    [[nodiscard]] Result<SearchAnswer> search(const search::SearchQuery& query);
+
+    /// One flight with its live seat counts. Errors: `kNotFound`.
+    [[nodiscard]] Result<Flight> get_flight(FlightId id);
+
+    /// Whether `seats` seats on `flight` departing on `date` can be sold now.
+    /// An unknown flight or another date is `valid == false`, not an error.
+    /// Errors: `kInvalidArgument` for seats outside 1..kMaxSeatsPerLeg;
+    /// `kUnavailable` from the stores.
+    [[nodiscard]] Result<Validation> validate(FlightId flight, std::int32_t seats, UtcDate date);
+
+    /// Sells `seats` seats on `flight` as `reservation` at once (hold +
+    /// confirm). Idempotent: a retry moves nothing and answers the same.
+    /// Errors: `kNotFound` (flight), `kInvalidArgument` (seats, or a date
+    /// that is not the flight's), `kFailedPrecondition` (not enough seats),
+    /// `kConflict` (the reservation id is used for other seats).
+    [[nodiscard]] Result<SeatChange> decrement(const ReservationId& reservation, FlightId flight,
+                                               std::int32_t seats, UtcDate date);
+
+    /// Gives back the seats that `reservation` holds on `flight`, once.
+    /// Errors: `kNotFound` (no such reservation), `kConflict` (the
+    /// reservation holds other seats than `flight`×`seats`).
+    [[nodiscard]] Result<SeatChange> increment(const ReservationId& reservation, FlightId flight,
+                                               std::int32_t seats);
+
+    /// Holds seats on one or more flights, all or nothing, for `ttl`
+    /// (0 = the configured default). Errors as `SeatInventory::hold`, plus
+    /// `kInvalidArgument` for a ttl above `max_hold_ttl`.
+    [[nodiscard]] Result<SeatChange> hold(const ReservationId& reservation,
+                                          std::vector<SeatLeg> legs,
+                                          std::chrono::seconds ttl = std::chrono::seconds{0});
+    /// held → confirmed. Errors as `SeatInventory::confirm`.
+    [[nodiscard]] Result<SeatChange> confirm(const ReservationId& reservation);
+    /// Gives the seats back (held → released, confirmed → cancelled), once.
+    [[nodiscard]] Result<SeatChange> release(const ReservationId& reservation);
+    /// The stored reservation. Errors: `kNotFound`.
+    [[nodiscard]] Result<SeatChange> reservation(const ReservationId& reservation);
+
+    /// One sweeper pass: gives back the seats of holds that expired by now.
+    /// Returns how many reservations it expired.
+    [[nodiscard]] Result<std::size_t> sweep_expired();
+
+    /// The current timetable snapshot (null before the first `reload`).
+    [[nodiscard]] std::shared_ptr<const search::Timetable> timetable() const;
+
+    /// Whether the seat store answers (for `/ready`).
+    [[nodiscard]] Status check_ready();
+
+private:
+    struct Snapshot {
+        std::shared_ptr<const search::Timetable> timetable;
+        std::shared_ptr<const SeatMirror> seats;
+    };
+    [[nodiscard]] Snapshot snapshot() const;
+    [[nodiscard]] Result<SeatChange> with_counts(Reservation reservation);
+    [[nodiscard]] Result<Flight> find_flight(FlightId id);
+    void count_seat_op(std::string_view op, const Status& outcome);
+
+    FlightRepository& flights_;
+    SeatInventory& seats_;
+    const Clock& clock_;
+    FlightServiceOptions options_;
+    std::shared_ptr<metrics::Registry> registry_;
+    metrics::CounterFamily* seat_ops_ = nullptr;
+    metrics::CounterFamily* searches_ = nullptr;
+
+    mutable std::mutex snapshot_mutex_;  // guards the pointers only
+    Snapshot snapshot_;
+};
+
+}  // namespace flightbook::flights

@@ -1,0 +1,45 @@
+#pragma once
+/// \file
+/// `SeatMirror`: the available-seat count of every flight of a schedule, held
+/// in process memory so that search can read it per leg in nanoseconds.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "flightbook/domain/flight.hpp"
+#include "flightbook/search/seat_availability.hpp"
+
+namespace flightbook::flights {
+
+/// A mirror of live seat counts, refreshed from the `SeatInventory` (the
+/// truth) after every seat operation of this process and on every reload.
+/// The set of flights is fixed at construction; counts change.
+///
+/// Thread-safety: all members are thread-safe (relaxed atomics: a reader
+/// sees each count either before or after a concurrent update).
+class SeatMirror final : public search::SeatAvailability {
+public:
+    /// Starts every flight at `total_seats - booked_seats`.
+    explicit SeatMirror(const std::vector<Flight>& flights);
+
+    /// Seats still for sale; 0 for a flight this mirror does not know.
+    [[nodiscard]] std::int32_t available_seats(FlightId flight) const override;
+
+    /// Records a fresh count; ignored for unknown flights.
+    void set(FlightId flight, std::int32_t available) const;
+
+private:
+    [[nodiscard]] std::atomic<std::int32_t>* slot(FlightId flight) const;
+
+    // Dense lookup by id - base when ids are compact, else a sorted id list.
+    std::int64_t base_ = 0;
+    std::vector<std::int32_t> dense_;  // id - base -> slot index, -1 if absent
+    std::vector<std::pair<std::int64_t, std::uint32_t>> sorted_;
+    std::unique_ptr<std::atomic<std::int32_t>[]> counts_;
+    std::size_t size_ = 0;
+};
+
+}  // namespace flightbook::flights

@@ -1,0 +1,265 @@
+#include "flightbook/flights/flight_service.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "flightbook/search/result_json.hpp"
+
+namespace flightbook::flights {
+namespace {
+
+// Search again at most this many times when live counts show that a leg on
+// the page has meanwhile sold out; after that, such itineraries are dropped.
+constexpr int kVerifyRounds = 3;
+
+std::string_view result_label(const Status& s) {
+    return s ? std::string_view("ok") : to_string(s.error().code);
+}
+
+}  // namespace
+
+std::string SearchAnswer::to_json() const {
+    return search::search_result_to_json(result, *timetable, *seats);
+}
+
+FlightService::FlightService(FlightRepository& flights, SeatInventory& seats, const Clock& clock,
+                             FlightServiceOptions options,
+                             std::shared_ptr<metrics::Registry> registry)
+    : flights_(flights),
+      seats_(seats),
+      clock_(clock),
+      options_(options),
+      registry_(std::move(registry)) {
+    if (registry_) {
+        seat_ops_ =
+            &registry_->counter("flightbook_seat_operations_total",
+                                "Seat operations by kind and outcome", {"operation", "result"});
+        searches_ = &registry_->counter("flightbook_searches_total",
+                                        "Itinerary searches by outcome", {"result"});
+    }
+}
+
+FlightService::Snapshot FlightService::snapshot() const {
+    std::lock_guard lock(snapshot_mutex_);
+    return snapshot_;
+}
+
+std::shared_ptr<const search::Timetable> FlightService::timetable() const {
+    return snapshot().timetable;
+}
+
+Status FlightService::reload() {
+    auto flights = flights_.list_all();
+    if (!flights) return fail(std::move(flights).error());
+    auto mirror = std::make_shared<const SeatMirror>(*flights);
+    auto timetable = search::Timetable::build(std::move(*flights));
+    if (!timetable) return fail(std::move(timetable).error());
+    std::lock_guard lock(snapshot_mutex_);
+    snapshot_ = Snapshot{std::move(*timetable), std::move(mirror)};
+    return ok();
+}
+
+Result<SearchAnswer> FlightService::search(const search::SearchQuery& query) {
+    Snapshot snap = snapshot();
+    if (!snap.timetable) {
+        return fail(ErrorCode::kUnavailable, "the flight schedule is not loaded yet");
+    }
+    for (int round = 1;; ++round) {
+        auto found = search::find_itineraries(*snap.timetable, *snap.seats, query, options_.rules);
+        if (!found) {
+            if (searches_) searches_->with({"invalid"}).inc();
+            return fail(std::move(found).error());
+        }
+        SearchAnswer answer{std::move(*found), snap.timetable, snap.seats};
+        if (!options_.verify_page_seats) return answer;
+
+        std::vector<FlightId> legs;
+        for (const auto& path : answer.result.paths) {
+            legs.insert(legs.end(), path.flights.begin(), path.flights.end());
+        }
+        std::sort(legs.begin(), legs.end());
+        legs.erase(std::unique(legs.begin(), legs.end()), legs.end());
+        bool stale = false;
+        for (FlightId id : legs) {
+            auto counts = seats_.availability(id);
+            // The seat store being down degrades to the mirror's counts: a
+            // search answer is advisory, the hold is what sells the seat.
+            if (!counts) break;
+            snap.seats->set(id, counts->available);
+            stale = stale || counts->available < query.seats;
+        }
+        if (!stale) {
+            if (searches_) searches_->with({"ok"}).inc();
+            return answer;
+        }
+        if (round == kVerifyRounds) {
+            auto& paths = answer.result.paths;
+            std::erase_if(paths, [&](const search::Itinerary& it) {
+                return std::any_of(it.flights.begin(), it.flights.end(), [&](FlightId id) {
+                    return snap.seats->available_seats(id) < query.seats;
+                });
+            });
+            if (searches_) searches_->with({"ok"}).inc();
+            return answer;
+        }
+    }
+}
+
+Result<Flight> FlightService::find_flight(FlightId id) {
+    Snapshot snap = snapshot();
+    if (snap.timetable) {
+        if (const Flight* f = snap.timetable->find(id)) return *f;
+    }
+    // A flight added since the last reload is still found.
+    return flights_.get(id);
+}
+
+Result<Flight> FlightService::get_flight(FlightId id) {
+    auto flight = find_flight(id);
+    if (!flight) return flight;
+    auto counts = seats_.availability(id);
+    if (!counts) return fail(std::move(counts).error());
+    flight->booked_seats = counts->total - counts->available;
+    if (auto snap = snapshot(); snap.seats) snap.seats->set(id, counts->available);
+    return flight;
+}
+
+Result<Validation> FlightService::validate(FlightId id, std::int32_t seats, UtcDate date) {
+    if (seats < 1 || seats > kMaxSeatsPerLeg) {
+        return fail(ErrorCode::kInvalidArgument,
+                    fmt::format("seats must be between 1 and {}", kMaxSeatsPerLeg));
+    }
+    auto flight = find_flight(id);
+    if (!flight) {
+        if (flight.error().code != ErrorCode::kNotFound) return fail(std::move(flight).error());
+        return Validation{false, fmt::format("flight {} not found", id.value()), Money{}, 0};
+    }
+    if (date_of(flight->departure_time) != date) {
+        return Validation{
+            false,
+            fmt::format("flight {} departs on {}, not on {}", flight->flight_number,
+                        format_date(date_of(flight->departure_time)), format_date(date)),
+            flight->price, 0};
+    }
+    auto counts = seats_.availability(id);
+    if (!counts) return fail(std::move(counts).error());
+    if (auto snap = snapshot(); snap.seats) snap.seats->set(id, counts->available);
+    if (counts->available < seats) {
+        return Validation{false,
+                          fmt::format("only {} seats available on flight {}", counts->available,
+                                      flight->flight_number),
+                          flight->price, counts->available};
+    }
+    return Validation{true, "seats available", flight->price, counts->available};
+}
+
+Result<SeatChange> FlightService::with_counts(Reservation reservation) {
+    SeatChange change{std::move(reservation), {}};
+    Snapshot snap = snapshot();
+    for (const SeatLeg& leg : change.reservation.legs) {
+        auto counts = seats_.availability(leg.flight_id);
+        if (!counts) return fail(std::move(counts).error());
+        if (snap.seats) snap.seats->set(leg.flight_id, counts->available);
+        change.counts.push_back(*counts);
+    }
+    return change;
+}
+
+void FlightService::count_seat_op(std::string_view op, const Status& outcome) {
+    if (seat_ops_) seat_ops_->with({op, result_label(outcome)}).inc();
+}
+
+Result<SeatChange> FlightService::decrement(const ReservationId& reservation, FlightId id,
+                                            std::int32_t seats, UtcDate date) {
+    auto flight = find_flight(id);
+    if (!flight) return fail(std::move(flight).error());
+    if (date_of(flight->departure_time) != date) {
+        return fail(ErrorCode::kInvalidArgument,
+                    fmt::format("flight {} departs on {}, not on {}", flight->flight_number,
+                                format_date(date_of(flight->departure_time)), format_date(date)));
+    }
+    auto held = hold(reservation, {SeatLeg{id, seats}});
+    if (!held) return held;
+    auto confirmed = seats_.confirm(reservation);
+    count_seat_op("confirm", confirmed ? ok() : Status(confirmed.error()));
+    if (!confirmed) return fail(std::move(confirmed).error());
+    confirmed->applied = confirmed->applied || held->reservation.applied;
+    return with_counts(std::move(*confirmed));
+}
+
+Result<SeatChange> FlightService::increment(const ReservationId& reservation, FlightId id,
+                                            std::int32_t seats) {
+    auto stored = seats_.get(reservation);
+    if (!stored) {
+        if (stored.error().code == ErrorCode::kNotFound) {
+            return fail(ErrorCode::kNotFound,
+                        fmt::format("reservation {} holds no seats", reservation.str()));
+        }
+        return fail(std::move(stored).error());
+    }
+    if (stored->legs != std::vector<SeatLeg>{SeatLeg{id, seats}}) {
+        return fail(ErrorCode::kConflict,
+                    fmt::format("reservation {} does not hold {} seats on flight {}",
+                                reservation.str(), seats, id.value()));
+    }
+    return release(reservation);
+}
+
+Result<SeatChange> FlightService::hold(const ReservationId& reservation, std::vector<SeatLeg> legs,
+                                       std::chrono::seconds ttl) {
+    if (ttl.count() < 0 || ttl > options_.max_hold_ttl) {
+        return fail(ErrorCode::kInvalidArgument, fmt::format("ttl_seconds must be between 1 and {}",
+                                                             options_.max_hold_ttl.count()));
+    }
+    if (ttl.count() == 0) ttl = options_.hold_ttl;
+    auto held = seats_.hold(HoldRequest{reservation, std::move(legs), clock_.now() + ttl});
+    count_seat_op("hold", held ? ok() : Status(held.error()));
+    if (!held) return fail(std::move(held).error());
+    return with_counts(std::move(*held));
+}
+
+Result<SeatChange> FlightService::confirm(const ReservationId& reservation) {
+    auto confirmed = seats_.confirm(reservation);
+    count_seat_op("confirm", confirmed ? ok() : Status(confirmed.error()));
+    if (!confirmed) return fail(std::move(confirmed).error());
+    return with_counts(std::move(*confirmed));
+}
+
+Result<SeatChange> FlightService::release(const ReservationId& reservation) {
+    auto released = seats_.release(reservation);
+    count_seat_op("release", released ? ok() : Status(released.error()));
+    if (!released) return fail(std::move(released).error());
+    return with_counts(std::move(*released));
+}
+
+Result<SeatChange> FlightService::reservation(const ReservationId& reservation) {
+    auto stored = seats_.get(reservation);
+    if (!stored) return fail(std::move(stored).error());
+    return with_counts(std::move(*stored));
+}
+
+Result<std::size_t> FlightService::sweep_expired() {
+    auto expired = seats_.release_expired(clock_.now(), options_.sweep_batch);
+    if (!expired) return fail(std::move(expired).error());
+    Snapshot snap = snapshot();
+    for (const Reservation& r : *expired) {
+        for (const SeatLeg& leg : r.legs) {
+            auto counts = seats_.availability(leg.flight_id);
+            if (counts && snap.seats) snap.seats->set(leg.flight_id, counts->available);
+        }
+    }
+    if (seat_ops_ && !expired->empty()) seat_ops_->with({"expire", "ok"}).inc(expired->size());
+    return expired->size();
+}
+
+Status FlightService::check_ready() {
+    Snapshot snap = snapshot();
+    if (!snap.timetable) return fail(ErrorCode::kUnavailable, "schedule not loaded");
+    if (snap.timetable->flights().empty()) return ok();
+    auto counts = seats_.availability(snap.timetable->flights().front().id);
+    if (!counts && counts.error().code != ErrorCode::kNotFound) return fail(counts.error());
+    return ok();
+}
+
+}  // namespace flightbook::flights
