@@ -57,11 +57,11 @@ Result<std::int32_t> seats_field(const JsonObject& body) {
     return static_cast<std::int32_t>(*seats);
 }
 
-// A seat operation's error: "sold out" gets its own machine code because
-// callers act on it (offer another flight) rather than retry.
-Response seat_error(const Error& e) {
+// A seat operation's refusal gets its own machine code because callers act
+// on it (offer another flight, start over) rather than retry.
+Response seat_error(const Error& e, std::string_view precondition_code = "insufficient_seats") {
     if (e.code == ErrorCode::kFailedPrecondition) {
-        return Response::error(409, "insufficient_seats", e.message);
+        return Response::error(409, precondition_code, e.message);
     }
     return Response::from_error(e);
 }
@@ -243,12 +243,14 @@ public:
 
     Response confirm(const Request& req) const {
         return by_reservation(
-            req, [&](const ReservationId& id) { return service_.confirm(id); }, "seats confirmed");
+            req, [&](const ReservationId& id) { return service_.confirm(id); }, "seats confirmed",
+            "hold_not_active");
     }
 
     Response release(const Request& req) const {
         return by_reservation(
-            req, [&](const ReservationId& id) { return service_.release(id); }, "seats released");
+            req, [&](const ReservationId& id) { return service_.release(id); }, "seats released",
+            "hold_not_active");
     }
 
     Response reservation(const Request& req) const {
@@ -262,14 +264,15 @@ public:
 
 private:
     template <typename Op>
-    Response by_reservation(const Request& req, Op op, std::string_view message) const {
+    Response by_reservation(const Request& req, Op op, std::string_view message,
+                            std::string_view precondition_code) const {
         if (auto denied = authorize(req)) return *denied;
         auto body = parse_object(req.body());
         if (!body) return Response::from_error(body.error());
         auto rid = reservation_id_of(*body);
         if (!rid) return Response::from_error(rid.error());
         auto change = op(*rid);
-        if (!change) return seat_error(change.error());
+        if (!change) return seat_error(change.error(), precondition_code);
         return Response::json(200, seat_change_json(*change, message));
     }
 
