@@ -79,7 +79,7 @@ using HistogramFamily = Family<Histogram>;
 /// reserved label name (`le`) throws std::invalid_argument.
 class Registry {
 public:
-    Registry() = default;
+    Registry();
     Registry(const Registry&) = delete;
     Registry& operator=(const Registry&) = delete;
     ~Registry();

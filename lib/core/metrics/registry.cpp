@@ -69,6 +69,7 @@ struct Registry::Entry {
         family;
 };
 
+Registry::Registry() = default;
 Registry::~Registry() = default;
 
 bool is_valid_metric_name(std::string_view name) noexcept {

@@ -1,0 +1,115 @@
+#include "detail/hardened_server.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "detail/connection_state.hpp"
+#include "detail/socket_stream.hpp"
+
+namespace flightbook::http::detail {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// After refusing a request whose body we did not read, closing at once could
+// reset the connection before the client has read our answer (unread data
+// makes the kernel send RST). Half-close, then discard a bounded amount of
+// input for a bounded time.
+void lingering_close_input(int sock) {
+    ::shutdown(sock, SHUT_WR);
+    SocketStream drain(sock, 0);
+    const auto deadline = SteadyClock::now() + std::chrono::milliseconds(250);
+    drain.begin_request(deadline, std::size_t{1} << 20);
+    char sink[4096];
+    while (drain.read(sink, sizeof(sink)) > 0) {
+    }
+}
+
+}  // namespace
+
+RequestState*& current_request() noexcept {
+    thread_local RequestState* state = nullptr;
+    return state;
+}
+
+HardenedServer::HardenedServer(const ServerOptions& options, metrics::Gauge& active_connections,
+                               std::function<void(httplib::Request&)> setup_request)
+    : options_(options),
+      active_connections_(active_connections),
+      setup_request_(std::move(setup_request)) {
+    new_task_queue = [this] {
+        auto* pool = new WorkerPool(std::max<std::size_t>(1, options_.worker_threads));
+        pool_.store(pool);
+        return pool;
+    };
+    // cpp-httplib's default also sets SO_REUSEPORT, which lets a second
+    // process bind the same port and silently share its traffic.
+    set_socket_options([](int sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
+    set_payload_max_length(options_.max_body_bytes);
+    set_tcp_nodelay(options_.tcp_nodelay);
+    set_keep_alive_max_count(std::max<std::size_t>(1, options_.keep_alive_max_count));
+    // Only advertised in the Keep-Alive header; our loop enforces milliseconds.
+    set_keep_alive_timeout(std::max<time_t>(1, options_.idle_timeout_ms / 1000));
+}
+
+bool HardenedServer::wait_for_next_request(SocketStream& stream, bool first) const {
+    if (stream.has_buffered()) return true;
+    if (first) return stream.wait_readable(options_.read_timeout_ms);
+    const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.idle_timeout_ms);
+    constexpr int kSliceMs = 50;
+    while (true) {
+        if (stream.wait_readable(0)) return true;
+        if (draining()) return false;
+        // New connections are queued for a thread: free this one.
+        const auto* pool = pool_.load(std::memory_order_relaxed);
+        if (pool != nullptr && pool->waiting() > 0) return false;
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now())
+                .count();
+        if (left <= 0) return false;
+        if (stream.wait_readable(static_cast<int>(std::min<long>(left, kSliceMs)))) return true;
+    }
+}
+
+bool HardenedServer::process_and_close_socket(int sock) {
+    active_connections_.add(1);
+    if (options_.tcp_nodelay) {
+        int one = 1;
+        ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    SocketStream stream(sock, options_.write_timeout_ms);
+    RequestState state;
+    current_request() = &state;
+
+    bool ok = true;
+    bool linger = false;
+    const auto max_requests = std::max<std::size_t>(1, options_.keep_alive_max_count);
+    for (std::size_t served = 0; served < max_requests; ++served) {
+        if (!wait_for_next_request(stream, served == 0)) break;
+        const auto now = SteadyClock::now();
+        state.reset(now);
+        stream.begin_request(now + std::chrono::milliseconds(options_.read_timeout_ms),
+                             options_.max_header_bytes + options_.max_body_bytes);
+        const bool last = served + 1 == max_requests || draining();
+        bool connection_closed = false;
+        ok = process_request(stream, last, connection_closed, setup_request_);
+        if (state.close_after) linger = true;
+        if (!ok || connection_closed || last || state.close_after) break;
+    }
+    current_request() = nullptr;
+
+    if (linger) lingering_close_input(sock);
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    active_connections_.add(-1);
+    return ok;
+}
+
+}  // namespace flightbook::http::detail
