@@ -104,6 +104,24 @@ Status Connection::exec_script(std::string_view sql) {
 
 bool Connection::is_broken() const noexcept { return PQstatus(impl_->conn.get()) != CONNECTION_OK; }
 
+bool Connection::probe() noexcept {
+    PGconn* conn = impl_->conn.get();
+    if (PQstatus(conn) != CONNECTION_OK) return false;
+    // A closed session shows up as readable data (the FATAL message) then
+    // EOF; libpq notices the EOF on a later read, so read a few times. Each
+    // call returns at once when nothing is pending.
+    for (int i = 0; i < 3; ++i) {
+        if (PQconsumeInput(conn) == 0) return false;
+        if (PQisBusy(conn) == 0) {
+            // Parse anything pending: an unsolicited FATAL error means the
+            // server ended the session.
+            PgResultPtr pending(PQgetResult(conn));
+            if (pending) return false;
+        }
+    }
+    return PQstatus(conn) == CONNECTION_OK;
+}
+
 bool Connection::is_idle() const noexcept {
     return !is_broken() && PQtransactionStatus(impl_->conn.get()) == PQTRANS_IDLE;
 }

@@ -50,7 +50,7 @@ Result<Lease> ConnectionPool::acquire() {
         if (!impl_->idle.empty()) {
             std::unique_ptr<Connection> connection = std::move(impl_->idle.back());
             impl_->idle.pop_back();
-            if (connection->is_broken()) {
+            if (!connection->probe()) {
                 // Dropped while idle (server restart, admin kill): replace it.
                 --impl_->open;
                 ++impl_->discarded_total;

@@ -110,8 +110,13 @@ public:
     /// only; never build `sql` from input.
     [[nodiscard]] Status exec_script(std::string_view sql);
 
-    /// True when the connection is lost; a pool discards such connections.
+    /// True when the connection is known to be lost; a pool discards such
+    /// connections.
     [[nodiscard]] bool is_broken() const noexcept;
+    /// Reads whatever the server sent while the connection was idle (without
+    /// blocking) and reports whether the connection is still usable: notices a
+    /// session the server closed (restart, admin kill) before it is used.
+    [[nodiscard]] bool probe() noexcept;
     /// True when the connection is idle and outside any transaction.
     [[nodiscard]] bool is_idle() const noexcept;
     /// The server process id of this session (`pg_backend_pid()`).

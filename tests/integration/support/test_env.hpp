@@ -4,6 +4,7 @@
 // migrations applied, and a private redis-server process for fault tests.
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -76,7 +77,10 @@ public:
         }
     }
     ~PgSchema() {
-        if (admin_) (void)admin_->exec_script("DROP SCHEMA IF EXISTS " + name_ + " CASCADE");
+        if (admin_) {
+            (void)admin_->exec_script("SET client_min_messages = warning; DROP SCHEMA IF EXISTS " +
+                                      name_ + " CASCADE");
+        }
     }
     PgSchema(const PgSchema&) = delete;
     PgSchema& operator=(const PgSchema&) = delete;
@@ -138,6 +142,11 @@ public:
         pid_ = ::fork();
         REQUIRE(pid_ >= 0);
         if (pid_ == 0) {
+            const int devnull = ::open("/dev/null", O_WRONLY);
+            if (devnull >= 0) {
+                ::dup2(devnull, STDOUT_FILENO);
+                ::dup2(devnull, STDERR_FILENO);
+            }
             ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
                      "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction",
                      "--loglevel", "warning", static_cast<char*>(nullptr));
