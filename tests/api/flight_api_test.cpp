@@ -28,7 +28,7 @@ struct FlightApi {
         http::ServerOptions o;
         o.service_name = "flight-service";
         o.port = 0;
-        o.worker_threads = 8;
+        o.worker_threads = 16;  // more than the 8 concurrent keep-alive clients below
         o.access_log = false;
         return o;
     }()};
@@ -47,6 +47,7 @@ struct FlightApi {
     http::Client client(bool with_token = true) const {
         http::ClientOptions o;
         o.base_url = "http://127.0.0.1:" + std::to_string(port);
+        o.connect_timeout_ms = 5000;
         if (with_token) o.default_headers = {{"X-Service-Token", std::string(kToken)}};
         return http::Client::create(o).value();
     }
@@ -244,6 +245,8 @@ TEST_CASE("200 concurrent one-seat sales of a 100-seat flight: exactly 100 succe
                     ++refused;
                 } else {
                     ++other;
+                    MESSAGE("unexpected answer: " << (r ? std::to_string(r->status) + " " + r->body
+                                                        : r.error().message));
                 }
             }
         });
