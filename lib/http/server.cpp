@@ -393,6 +393,7 @@ Result<int> Server::start() {
         return fail(ErrorCode::kUnavailable, fmt::format("cannot listen on {}:{}",
                                                          im.options.bind_address, im.options.port));
     }
+    http.widen_backlog();
     im.bound_port = port;
     im.started.store(true);
     im.listener = std::thread([&im] {

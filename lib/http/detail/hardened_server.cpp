@@ -59,6 +59,11 @@ HardenedServer::HardenedServer(const ServerOptions& options, metrics::Gauge& act
     set_keep_alive_timeout(std::max<time_t>(1, options_.idle_timeout_ms / 1000));
 }
 
+void HardenedServer::widen_backlog() noexcept {
+    const int sock = svr_sock_.load();
+    if (sock >= 0) ::listen(sock, SOMAXCONN);  // re-listening only updates the backlog
+}
+
 bool HardenedServer::wait_for_next_request(SocketStream& stream, bool first) const {
     if (stream.has_buffered()) return true;
     if (first) return stream.wait_readable(options_.read_timeout_ms);

@@ -22,6 +22,10 @@ public:
     HardenedServer(const ServerOptions& options, metrics::Gauge& active_connections,
                    std::function<void(httplib::Request&)> setup_request);
 
+    /// cpp-httplib listens with a backlog of 5, so bursts of connections
+    /// overflow it and wait for SYN retransmits; call after binding.
+    void widen_backlog() noexcept;
+
     /// From now on keep-alive connections close after their current request.
     void begin_drain() noexcept { draining_.store(true, std::memory_order_relaxed); }
     [[nodiscard]] bool draining() const noexcept {
