@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "flightbook/search/timetable.hpp"
 #include "flightbook/types.hpp"
@@ -23,8 +24,9 @@ public:
 };
 
 /// Answers `total_seats - booked_seats` from the flights inside a timetable
-/// snapshot (e.g. as read from a CSV file). Used by the CLI and the tests.
-/// Thread-safe (read-only); keeps the snapshot alive.
+/// snapshot (e.g. as read from a CSV file), copied at construction into a
+/// compact table so that a lookup touches one small array. Used by the CLI
+/// and the tests. Thread-safe (read-only); keeps the snapshot alive.
 class TimetableSeatAvailability final : public SeatAvailability {
 public:
     explicit TimetableSeatAvailability(std::shared_ptr<const Timetable> timetable);
@@ -32,6 +34,8 @@ public:
 
 private:
     std::shared_ptr<const Timetable> timetable_;
+    std::int64_t base_id_ = 0;
+    std::vector<std::int32_t> dense_;  // by id - base_id_, when ids are compact
 };
 
 }  // namespace flightbook::search

@@ -79,7 +79,7 @@ public:
 
     /// The flight row behind a leg.
     [[nodiscard]] const Flight& flight(LegIndex l) const { return flights_[leg_flight_[l]]; }
-    [[nodiscard]] FlightId flight_id(LegIndex l) const { return flights_[leg_flight_[l]].id; }
+    [[nodiscard]] FlightId flight_id(LegIndex l) const { return FlightId{leg_id_[l]}; }
     /// All flights, in the order given to `build`.
     [[nodiscard]] const std::vector<Flight>& flights() const noexcept { return flights_; }
     /// The flight with id `id`, or nullptr.
@@ -101,6 +101,7 @@ private:
     std::vector<std::int64_t> leg_arr_;
     std::vector<std::int64_t> leg_price_;
     std::vector<std::uint32_t> leg_flight_;  // leg -> index into flights_
+    std::vector<std::int64_t> leg_id_;       // leg -> flight id (hot in search)
     // id -> index into flights_: dense table when ids are compact, else sorted pairs.
     std::int64_t dense_base_ = 0;
     std::vector<std::uint32_t> dense_ids_;

@@ -1,8 +1,10 @@
 // Exact search: depth-first enumeration in rounds of increasing leg count,
 // pruned by (1) per-query reverse reachability from the destination ("legs
 // still needed"), (2) binary-searched departure windows per route for the
-// MCT / max-layover rule, and (3) once `total` is known to be capped, lower
-// bounds on price and duration against the K-th best itinerary found so far.
+// MCT / max-layover rule, (3) time-aware feasibility of a leg (can the
+// destination still be reached in time with the legs left? memoized per leg
+// and query), and (4) once `total` is known to be capped, lower bounds on
+// price and duration against the K-th best itinerary found so far.
 // Every pruning rule only drops branches that provably cannot change the
 // page, so the answer equals brute-force enumeration (tests check this).
 #include "flightbook/search/search.hpp"
@@ -28,24 +30,41 @@ struct AirportBounds {
     std::int64_t price2 = 0;   // cheapest two-leg price
     std::int64_t time1 = 0;    // shortest one-leg block time (seconds)
     std::int64_t time2 = 0;    // shortest two-leg time incl. one MCT
+    std::uint32_t stamp3 = 0;  // price3/time3/reach3 computed in this query
+    bool reach3 = false;       // a three-leg path to the destination may exist
+    std::int64_t price3 = 0;
+    std::int64_t time3 = 0;
+    RouteIndex to_destination = 0;  // the route to the destination (valid with stamp1)
+    std::uint32_t via_head = 0;     // 1 + first entry of the "via" list (valid with stamp2)
 };
 
 struct Scratch {
     const Timetable* timetable = nullptr;
     std::uint32_t epoch = 0;
     std::vector<AirportBounds> bounds;
+    // Per leg: 2 * epoch + answer once "this leg can still reach the
+    // destination with exactly two more legs" was computed in this query.
+    std::vector<std::uint32_t> feasible2;
+    // Per query, for each airport c with stamp2: the routes c -> d where d has
+    // a route to the destination (a singly linked list through `via_next`).
+    std::vector<RouteIndex> via_route;
+    std::vector<std::uint32_t> via_next;
     std::vector<Candidate> heap;
 };
 
 Scratch& scratch_for(const Timetable& t) {
     thread_local Scratch s;
-    if (s.timetable != &t || s.bounds.size() != t.airport_count() || s.epoch == 0xFFFFFFFFu) {
+    if (s.timetable != &t || s.bounds.size() != t.airport_count() ||
+        s.feasible2.size() != t.leg_count() || s.epoch >= 0x7FFFFFFEu) {
         s.timetable = &t;
         s.bounds.assign(t.airport_count(), AirportBounds{});
+        s.feasible2.assign(t.leg_count(), 0);
         s.epoch = 0;
     }
     ++s.epoch;
     s.heap.clear();
+    s.via_route.clear();
+    s.via_next.clear();
     return s;
 }
 
@@ -88,6 +107,7 @@ private:
             b.stamp1 = epoch_;
             b.price1 = r.min_price_cents;
             b.time1 = r.min_block_seconds;
+            b.to_destination = ri;
         }
         if (q_.max_stops < 1) return;
         for (RouteIndex ri : t_.routes_into(dst_)) {
@@ -100,6 +120,9 @@ private:
                 AirportBounds& b = bounds_[r.from];
                 const std::int64_t p = r.min_price_cents + m.price1;
                 const std::int64_t tm = r.min_block_seconds + mct_ + m.time1;
+                scratch_.via_route.push_back(rj);
+                scratch_.via_next.push_back(b.stamp2 == epoch_ ? b.via_head : 0);
+                b.via_head = static_cast<std::uint32_t>(scratch_.via_route.size());
                 if (b.stamp2 != epoch_) {
                     b.stamp2 = epoch_;
                     b.price2 = p;
@@ -114,21 +137,78 @@ private:
 
     // Lower bounds on price / time still to add after arriving at `a` with
     // `r` legs to go (0 when r == 0, unknown -> 0 for r == 3).
-    std::int64_t rest_price(AirportIndex a, int r) const {
+    std::int64_t rest_price(AirportIndex a, int r) {
         if (r == 1) return bounds_[a].price1;
         if (r == 2) return bounds_[a].price2;
+        if (r == 3) return three_leg_bounds(a).price3;
         return 0;
     }
-    std::int64_t rest_time(AirportIndex a, int r) const {
+    std::int64_t rest_time(AirportIndex a, int r) {
         if (r == 1) return mct_ + bounds_[a].time1;
         if (r == 2) return mct_ + bounds_[a].time2;
-        if (r == 3) return 3 * mct_;
+        if (r == 3) return mct_ + three_leg_bounds(a).time3;
         return 0;
     }
-    bool reachable(AirportIndex a, int r) const {
+    bool reachable(AirportIndex a, int r) {
         if (r == 1) return bounds_[a].stamp1 == epoch_;
         if (r == 2) return bounds_[a].stamp2 == epoch_;
+        if (r == 3) return three_leg_bounds(a).reach3;
         return true;
+    }
+
+    // Bounds for three more legs from `a`, from the two-leg bounds of its
+    // neighbours; computed once per airport and query, when first needed.
+    const AirportBounds& three_leg_bounds(AirportIndex a) {
+        AirportBounds& b = bounds_[a];
+        if (b.stamp3 == epoch_) return b;
+        b.stamp3 = epoch_;
+        b.reach3 = false;
+        b.price3 = kInf;
+        b.time3 = kInf;
+        for (const Route& r : t_.routes_from(a)) {
+            const AirportBounds& c = bounds_[r.to];
+            if (r.to == dst_ || r.to == src_ || c.stamp2 != epoch_) continue;
+            b.reach3 = true;
+            b.price3 = std::min(b.price3, r.min_price_cents + c.price2);
+            b.time3 = std::min(b.time3, r.min_block_seconds + mct_ + c.time2);
+        }
+        return b;
+    }
+
+    // Some leg b -> destination departs in [landed + mct, landed + max layover]
+    // (seats and revisits aside, so this never drops a legal itinerary).
+    bool can_finish(AirportIndex b, std::int64_t landed) const {
+        const Route& r = t_.route(bounds_[b].to_destination);
+        const std::int64_t* it =
+            std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, landed + mct_);
+        return it != dep_ + r.end_leg && *it <= landed + max_layover_;
+    }
+
+    // Leg `l` lands at `c`; can the destination be reached with exactly two
+    // more legs (through an airport other than the destination)? Memoized.
+    bool can_finish_in_two(LegIndex l, AirportIndex c) {
+        std::uint32_t& memo = scratch_.feasible2[l];
+        if ((memo >> 1) == epoch_) return (memo & 1u) != 0;
+        bool found = false;
+        const std::int64_t landed = arr_[l];
+        if (bounds_[c].stamp2 != epoch_) {
+            memo = epoch_ << 1;
+            return false;
+        }
+        for (std::uint32_t v = bounds_[c].via_head; v != 0; v = scratch_.via_next[v - 1]) {
+            const Route& r = t_.route(scratch_.via_route[v - 1]);
+            const std::int64_t* it =
+                std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, landed + mct_);
+            for (; it != dep_ + r.end_leg && *it <= landed + max_layover_; ++it) {
+                if (can_finish(r.to, arr_[it - dep_])) {
+                    found = true;
+                    break;
+                }
+            }
+            if (found) break;
+        }
+        memo = (epoch_ << 1) | (found ? 1u : 0u);
+        return found;
     }
 
     bool pruning() const { return count_ > kTotalCap && scratch_.heap.size() >= k_; }
@@ -145,54 +225,63 @@ private:
             lo = at + mct_;
             hi = at + max_layover_;
         }
-        auto routes = t_.routes_from(a);
-        const Route* begin = routes.data();
-        const Route* end = routes.data() + routes.size();
         if (r == 1) {
             // Only the route to the destination can finish the itinerary.
-            begin = std::lower_bound(begin, end, dst_,
-                                     [](const Route& x, AirportIndex d) { return x.to < d; });
-            if (begin == end || begin->to != dst_) return;
-            end = begin + 1;
+            if (bounds_[a].stamp1 != epoch_) return;
+            visit_route(t_.route(bounds_[a].to_destination), depth, r, lo, hi, price_so_far);
+        } else if (r == 2) {
+            // Only routes to airports with a route to the destination.
+            if (bounds_[a].stamp2 != epoch_) return;
+            for (std::uint32_t v = bounds_[a].via_head; v != 0; v = scratch_.via_next[v - 1]) {
+                const Route& rt = t_.route(scratch_.via_route[v - 1]);
+                if (!is_visited(rt.to, depth)) visit_route(rt, depth, r, lo, hi, price_so_far);
+            }
+        } else {
+            for (const Route& rt : t_.routes_from(a)) {
+                if (rt.to == dst_ || is_visited(rt.to, depth) || !reachable(rt.to, r - 1)) {
+                    continue;
+                }
+                visit_route(rt, depth, r, lo, hi, price_so_far);
+            }
         }
-        for (const Route* rt = begin; rt != end; ++rt) {
-            const AirportIndex b = rt->to;
-            if (r > 1) {
-                if (b == dst_ || !reachable(b, r - 1) || is_visited(b, depth)) continue;
-            }
-            const bool prune = pruning();
-            if (prune && q_.sort_by == SortBy::kCheapest &&
-                price_so_far + rt->min_price_cents + rest_price(b, r - 1) > kth().primary) {
-                continue;
-            }
-            LegIndex l = static_cast<LegIndex>(
-                std::lower_bound(dep_ + rt->first_leg, dep_ + rt->end_leg, lo) - dep_);
-            const std::int64_t rest_t = rest_time(b, r - 1);
-            const std::int64_t rest_p = rest_price(b, r - 1);
-            for (; l < rt->end_leg && dep_[l] <= hi; ++l) {
-                const std::int64_t start = depth == 0 ? dep_[l] : first_dep_;
-                if (pruning()) {
-                    const Candidate& worst = kth();
-                    if (q_.sort_by == SortBy::kFastest) {
-                        // Departures only get later along the route.
-                        if ((dep_[l] + rt->min_block_seconds + rest_t - start) / 60 >
-                            worst.primary) {
-                            break;
-                        }
-                        if ((arr_[l] + rest_t - start) / 60 > worst.primary) continue;
-                    } else if (price_so_far + price_[l] + rest_p > worst.primary) {
-                        continue;
+    }
+
+    // Tries every leg of `rt` departing in [lo, hi] as leg number `depth`.
+    void visit_route(const Route& rt, int depth, int r, std::int64_t lo, std::int64_t hi,
+                     std::int64_t price_so_far) {
+        const AirportIndex b = rt.to;
+        const std::int64_t rest_t = rest_time(b, r - 1);
+        const std::int64_t rest_p = rest_price(b, r - 1);
+        if (pruning() && q_.sort_by == SortBy::kCheapest &&
+            price_so_far + rt.min_price_cents + rest_p > kth().primary) {
+            return;
+        }
+        auto l = static_cast<LegIndex>(
+            std::lower_bound(dep_ + rt.first_leg, dep_ + rt.end_leg, lo) - dep_);
+        for (; l < rt.end_leg && dep_[l] <= hi; ++l) {
+            if (pruning()) {
+                const Candidate& worst = kth();
+                if (q_.sort_by == SortBy::kFastest) {
+                    const std::int64_t start = depth == 0 ? dep_[l] : first_dep_;
+                    // Departures only get later along the route.
+                    if ((dep_[l] + rt.min_block_seconds + rest_t - start) / 60 > worst.primary) {
+                        break;
                     }
+                    if ((arr_[l] + rest_t - start) / 60 > worst.primary) continue;
+                } else if (price_so_far + price_[l] + rest_p > worst.primary) {
+                    continue;
                 }
-                if (seats_.available_seats(t_.flight_id(l)) < q_.seats) continue;
-                legs_path_[static_cast<std::size_t>(depth)] = l;
-                if (depth == 0) first_dep_ = dep_[l];
-                if (r == 1) {
-                    record(price_so_far + price_[l], arr_[l]);
-                } else {
-                    visited_[static_cast<std::size_t>(depth) + 1] = b;
-                    expand(b, depth + 1, arr_[l], price_so_far + price_[l]);
-                }
+            }
+            if (r == 2 && !can_finish(b, arr_[l])) continue;
+            if (r == 3 && !can_finish_in_two(l, b)) continue;
+            if (seats_.available_seats(t_.flight_id(l)) < q_.seats) continue;
+            legs_path_[static_cast<std::size_t>(depth)] = l;
+            if (depth == 0) first_dep_ = dep_[l];
+            if (r == 1) {
+                record(price_so_far + price_[l], arr_[l]);
+            } else {
+                visited_[static_cast<std::size_t>(depth) + 1] = b;
+                expand(b, depth + 1, arr_[l], price_so_far + price_[l]);
             }
         }
     }

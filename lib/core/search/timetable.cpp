@@ -94,6 +94,7 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
     t->leg_dep_.resize(n);
     t->leg_arr_.resize(n);
     t->leg_price_.resize(n);
+    t->leg_id_.resize(n);
     t->leg_flight_ = order;
     const std::size_t na = t->airports_.size();
     t->route_off_.assign(na + 1, 0);
@@ -102,6 +103,7 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
         t->leg_dep_[l] = to_unix_seconds(f.departure_time);
         t->leg_arr_[l] = to_unix_seconds(f.arrival_time);
         t->leg_price_[l] = f.price.cents();
+        t->leg_id_[l] = f.id.value();
         const bool new_route =
             l == 0 || src[order[l]] != src[order[l - 1]] || dst[order[l]] != dst[order[l - 1]];
         if (new_route) {
@@ -157,7 +159,7 @@ std::size_t Timetable::memory_bytes() const noexcept {
     std::size_t b = sizeof(*this) + bytes_of(flights_) + bytes_of(airports_) +
                     bytes_of(route_off_) + bytes_of(routes_) + bytes_of(in_off_) +
                     bytes_of(in_routes_) + bytes_of(leg_dep_) + bytes_of(leg_arr_) +
-                    bytes_of(leg_price_) + bytes_of(leg_flight_) + bytes_of(dense_ids_) +
+                    bytes_of(leg_price_) + bytes_of(leg_flight_) + bytes_of(leg_id_) + bytes_of(dense_ids_) +
                     bytes_of(sorted_ids_);
     for (const Flight& f : flights_) {
         if (f.flight_number.capacity() > 15) b += f.flight_number.capacity() + 1;
