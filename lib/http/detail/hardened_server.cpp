@@ -15,6 +15,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+constexpr auto kEvictIdleAfter = std::chrono::milliseconds(100);
+
 // After refusing a request whose body we did not read, closing at once could
 // reset the connection before the client has read our answer (unread data
 // makes the kernel send RST). Half-close, then discard a bounded amount of
@@ -59,6 +61,11 @@ HardenedServer::HardenedServer(const ServerOptions& options, metrics::Gauge& act
     set_keep_alive_timeout(std::max<time_t>(1, options_.idle_timeout_ms / 1000));
 }
 
+bool HardenedServer::crowded() const noexcept {
+    const auto* pool = pool_.load(std::memory_order_relaxed);
+    return pool != nullptr && pool->waiting() > 0;
+}
+
 void HardenedServer::widen_backlog() noexcept {
     const int sock = svr_sock_.load();
     if (sock >= 0) ::listen(sock, SOMAXCONN);  // re-listening only updates the backlog
@@ -67,14 +74,16 @@ void HardenedServer::widen_backlog() noexcept {
 bool HardenedServer::wait_for_next_request(SocketStream& stream, bool first) const {
     if (stream.has_buffered()) return true;
     if (first) return stream.wait_readable(options_.read_timeout_ms);
-    const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.idle_timeout_ms);
+    const auto idle_since = SteadyClock::now();
+    const auto deadline = idle_since + std::chrono::milliseconds(options_.idle_timeout_ms);
     constexpr int kSliceMs = 50;
     while (true) {
         if (stream.wait_readable(0)) return true;
         if (draining()) return false;
-        // New connections are queued for a thread: free this one.
-        const auto* pool = pool_.load(std::memory_order_relaxed);
-        if (pool != nullptr && pool->waiting() > 0) return false;
+        // New connections are queued for a thread: free this one once it
+        // has been idle for a moment (closing an idle connection races with
+        // a client that is just sending, as any idle timeout does).
+        if (crowded() && SteadyClock::now() - idle_since >= kEvictIdleAfter) return false;
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now())
                 .count();
@@ -102,7 +111,9 @@ bool HardenedServer::process_and_close_socket(int sock) {
         state.reset(now);
         stream.begin_request(now + std::chrono::milliseconds(options_.read_timeout_ms),
                              options_.max_header_bytes + options_.max_body_bytes);
-        const bool last = served + 1 == max_requests || draining();
+        // While connections wait for a thread, answer with "Connection: close"
+        // so that busy keep-alive clients take turns without any race.
+        const bool last = served + 1 == max_requests || draining() || crowded();
         bool connection_closed = false;
         ok = process_request(stream, last, connection_closed, setup_request_);
         if (state.close_after) linger = true;

@@ -35,6 +35,8 @@ public:
 private:
     bool process_and_close_socket(int sock) override;
     bool wait_for_next_request(class SocketStream& stream, bool first) const;
+    /// Accepted connections are waiting for a worker thread.
+    [[nodiscard]] bool crowded() const noexcept;
 
     const ServerOptions& options_;
     metrics::Gauge& active_connections_;
