@@ -50,7 +50,7 @@ TEST_CASE("json: clear messages for missing, mistyped and out-of-range fields") 
     CHECK(o->get_array_int64("empty").error().code == ErrorCode::kInvalidArgument);
     CHECK(message_of(o->get_string("str", 2).error()) ==
           "field 'str' must be at most 2 bytes long");
-    CHECK(o->get_int64("name").error().code == ErrorCode::kInvalidArgument);
+    CHECK(o->get_int64("str").error().code == ErrorCode::kInvalidArgument);
     CHECK(o->get_int64("seats").value() == 0);
 }
 
