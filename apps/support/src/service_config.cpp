@@ -1,0 +1,133 @@
+#include "flightbook/app/service_config.hpp"
+
+#include <fmt/format.h>
+
+namespace flightbook::app {
+namespace {
+
+Error invalid(std::string message) {
+    return Error{ErrorCode::kInvalidArgument, std::move(message)};
+}
+
+// libpq keyword/value strings: single quotes and backslashes are escaped.
+std::string quote_conninfo(std::string_view value) {
+    std::string out = "'";
+    for (const char c : value) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '\'';
+    return out;
+}
+
+#define FLIGHTBOOK_APP_TRY_ASSIGN(var, expr) \
+    auto var##_result = (expr);              \
+    if (!var##_result) return std::move(var##_result).error();
+
+}  // namespace
+
+void define_server_settings(Config& config, int default_port) {
+    const http::ServerOptions d;
+    config.define({"port", "PORT", std::to_string(default_port), "TCP port to listen on"});
+    config.define({"bind-address", "FLIGHTBOOK_BIND_ADDRESS", d.bind_address,
+                   "interface to listen on (0.0.0.0 for all)"});
+    config.define({"worker-threads", "FLIGHTBOOK_WORKER_THREADS", std::to_string(d.worker_threads),
+                   "threads serving connections"});
+    config.define({"max-body-bytes", "FLIGHTBOOK_MAX_BODY_BYTES", std::to_string(d.max_body_bytes),
+                   "largest accepted request body"});
+    config.define({"read-timeout-ms", "FLIGHTBOOK_READ_TIMEOUT_MS",
+                   std::to_string(d.read_timeout_ms), "time to receive one whole request"});
+    config.define({"write-timeout-ms", "FLIGHTBOOK_WRITE_TIMEOUT_MS",
+                   std::to_string(d.write_timeout_ms), "time to send one whole answer"});
+    config.define({"idle-timeout-ms", "FLIGHTBOOK_IDLE_TIMEOUT_MS",
+                   std::to_string(d.idle_timeout_ms), "keep-alive idle time between requests"});
+    config.define({"keep-alive-max-count", "FLIGHTBOOK_KEEP_ALIVE_MAX_COUNT",
+                   std::to_string(d.keep_alive_max_count), "requests per connection"});
+    config.define({"access-log", "FLIGHTBOOK_ACCESS_LOG", "true", "one JSON log line per request"});
+    config.define({"service-token", "FLIGHTBOOK_SERVICE_TOKEN", "",
+                   "shared secret for internal endpoints (empty: none)", true});
+}
+
+Result<http::ServerOptions> server_options(const Config& config, std::string service_name) {
+    http::ServerOptions o;
+    o.service_name = std::move(service_name);
+    FLIGHTBOOK_APP_TRY_ASSIGN(port, config.get_port("port", true));
+    FLIGHTBOOK_APP_TRY_ASSIGN(address, config.get_required_string("bind-address"));
+    FLIGHTBOOK_APP_TRY_ASSIGN(workers, config.get_int("worker-threads", 1, 1024));
+    FLIGHTBOOK_APP_TRY_ASSIGN(body, config.get_int("max-body-bytes", 1, std::int64_t{1} << 30));
+    FLIGHTBOOK_APP_TRY_ASSIGN(read, config.get_int("read-timeout-ms", 1, 3'600'000));
+    FLIGHTBOOK_APP_TRY_ASSIGN(write, config.get_int("write-timeout-ms", 1, 3'600'000));
+    FLIGHTBOOK_APP_TRY_ASSIGN(idle, config.get_int("idle-timeout-ms", 1, 3'600'000));
+    FLIGHTBOOK_APP_TRY_ASSIGN(keep, config.get_int("keep-alive-max-count", 1, 1'000'000'000));
+    FLIGHTBOOK_APP_TRY_ASSIGN(access, config.get_bool("access-log"));
+    o.port = *port_result;
+    o.bind_address = *address_result;
+    o.worker_threads = static_cast<std::size_t>(*workers_result);
+    o.max_body_bytes = static_cast<std::size_t>(*body_result);
+    o.read_timeout_ms = static_cast<int>(*read_result);
+    o.write_timeout_ms = static_cast<int>(*write_result);
+    o.idle_timeout_ms = static_cast<int>(*idle_result);
+    o.keep_alive_max_count = static_cast<std::size_t>(*keep_result);
+    o.access_log = *access_result;
+    return o;
+}
+
+std::string service_token(const Config& config) {
+    return config.get_string("service-token").value_or(std::string());
+}
+
+std::string DatabaseSettings::conninfo() const {
+    return fmt::format("host={} port={} user={} password={} dbname={}", quote_conninfo(host), port,
+                       quote_conninfo(user), quote_conninfo(password), quote_conninfo(name));
+}
+
+void define_database_settings(Config& config, std::string default_db_name) {
+    config.define({"db-host", "DB_HOST", "127.0.0.1", "PostgreSQL host"});
+    config.define({"db-port", "DB_PORT", "5432", "PostgreSQL port"});
+    config.define({"db-user", "DB_USER", "flightbook", "PostgreSQL user"});
+    config.define({"db-password", "DB_PASSWORD", "", "PostgreSQL password", true});
+    config.define({"db-name", "DB_NAME", std::move(default_db_name), "PostgreSQL database"});
+}
+
+Result<DatabaseSettings> database_settings(const Config& config) {
+    FLIGHTBOOK_APP_TRY_ASSIGN(host, config.get_required_string("db-host"));
+    FLIGHTBOOK_APP_TRY_ASSIGN(port, config.get_port("db-port"));
+    FLIGHTBOOK_APP_TRY_ASSIGN(user, config.get_required_string("db-user"));
+    FLIGHTBOOK_APP_TRY_ASSIGN(password, config.get_string("db-password"));
+    FLIGHTBOOK_APP_TRY_ASSIGN(name, config.get_required_string("db-name"));
+    return DatabaseSettings{*host_result, *port_result, *user_result, *password_result,
+                            *name_result};
+}
+
+void define_redis_settings(Config& config) {
+    config.define({"redis-host", "REDIS_HOST", "127.0.0.1", "Redis host"});
+    config.define({"redis-port", "REDIS_PORT", "6379", "Redis port"});
+}
+
+Result<RedisSettings> redis_settings(const Config& config) {
+    FLIGHTBOOK_APP_TRY_ASSIGN(host, config.get_required_string("redis-host"));
+    FLIGHTBOOK_APP_TRY_ASSIGN(port, config.get_port("redis-port"));
+    return RedisSettings{*host_result, *port_result};
+}
+
+void define_service_url(Config& config, std::string flag, std::string env,
+                        std::string default_url) {
+    auto help = fmt::format("base URL of the {}", flag.substr(0, flag.rfind("-url")));
+    config.define({std::move(flag), std::move(env), std::move(default_url), std::move(help)});
+}
+
+Result<std::string> service_url(const Config& config, std::string_view flag) {
+    FLIGHTBOOK_APP_TRY_ASSIGN(url, config.get_required_string(flag));
+    const auto& u = *url_result;
+    const bool http = u.starts_with("http://");
+    const bool https = u.starts_with("https://");
+    const auto rest = std::string_view(u).substr(http ? 7 : (https ? 8 : 0));
+    if ((!http && !https) || rest.empty() || rest.find_first_of("/?# ") != std::string::npos) {
+        return invalid(fmt::format("--{} must look like http://host:port, got '{}'", flag, u));
+    }
+    return u;
+}
+
+}  // namespace flightbook::app
+
+#undef FLIGHTBOOK_APP_TRY_ASSIGN
