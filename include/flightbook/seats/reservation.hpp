@@ -3,6 +3,7 @@
 /// The vocabulary of seat accounting: reservation ids, legs, hold requests,
 /// reservation states and per-flight seat counts (SPEC §5, docs/seats.md).
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ struct SeatLeg {
 
     friend bool operator==(const SeatLeg&, const SeatLeg&) = default;
 };
+
+/// How long a hold lasts when the caller does not say (SPEC §5: 15 minutes).
+inline constexpr std::chrono::seconds kDefaultHoldTtl{15 * 60};
 
 /// Largest number of seats one reservation may take on one flight.
 inline constexpr std::int32_t kMaxSeatsPerLeg = 1000;
