@@ -23,10 +23,13 @@ class BruteForceSearch {
 public:
     explicit BruteForceSearch(std::vector<Flight> flights);
 
-    /// Same contract as `find_itineraries`.
+    /// Same contract as `find_itineraries`. `max_steps` > 0 bounds the work
+    /// (legs tried); past it the answer is `kResourceExhausted`, so a
+    /// benchmark can give up on hopeless queries and report a lower bound.
     [[nodiscard]] Result<SearchResult> search(const SeatAvailability& seats,
                                               const SearchQuery& query,
-                                              const SearchRules& rules = {}) const;
+                                              const SearchRules& rules = {},
+                                              std::int64_t max_steps = 0) const;
 
 private:
     std::vector<Flight> flights_;

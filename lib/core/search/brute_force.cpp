@@ -22,7 +22,8 @@ BruteForceSearch::BruteForceSearch(std::vector<Flight> flights) : flights_(std::
 }
 
 Result<SearchResult> BruteForceSearch::search(const SeatAvailability& seats, const SearchQuery& q,
-                                              const SearchRules& rules) const {
+                                              const SearchRules& rules,
+                                              std::int64_t max_steps) const {
     FLIGHTBOOK_TRY_STATUS(validate(q));
     FLIGHTBOOK_TRY_STATUS(validate(rules));
     const std::chrono::seconds mct{std::int64_t{rules.mct_minutes} * 60};
@@ -52,6 +53,8 @@ Result<SearchResult> BruteForceSearch::search(const SeatAvailability& seats, con
     };
     std::vector<Itinerary> best;  // max-heap on `worse`: the worst kept is in front
     std::int64_t count = 0;
+    std::int64_t steps = 0;
+    bool exhausted = false;
     std::vector<const Flight*> path;
 
     std::function<void(const AirportCode&)> walk = [&](const AirportCode& at) {
@@ -89,8 +92,12 @@ Result<SearchResult> BruteForceSearch::search(const SeatAvailability& seats, con
         auto it = std::lower_bound(deps.begin(), deps.end(), lo, [](const Flight* f, UtcTime t) {
             return f->departure_time < t;
         });
-        for (; it != deps.end() && (*it)->departure_time <= hi; ++it) {
+        for (; it != deps.end() && (*it)->departure_time <= hi && !exhausted; ++it) {
             const Flight* f = *it;
+            if (max_steps > 0 && ++steps > max_steps) {
+                exhausted = true;
+                return;
+            }
             // No airport twice: not the source, not any stop so far.
             bool seen = f->destination == q.source;
             for (const Flight* p : path) seen = seen || p->destination == f->destination;
@@ -102,6 +109,9 @@ Result<SearchResult> BruteForceSearch::search(const SeatAvailability& seats, con
         }
     };
     walk(q.source);
+    if (exhausted) {
+        return fail(ErrorCode::kResourceExhausted, "brute-force search gave up (step budget)");
+    }
 
     std::sort_heap(best.begin(), best.end(), worse);
     SearchResult out;

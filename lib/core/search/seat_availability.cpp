@@ -8,8 +8,9 @@ TimetableSeatAvailability::TimetableSeatAvailability(std::shared_ptr<const Timet
     : timetable_(std::move(timetable)) {
     if (!timetable_ || timetable_->flights().empty()) return;
     const auto& flights = timetable_->flights();
-    auto [lo, hi] = std::minmax_element(flights.begin(), flights.end(),
-                                        [](const Flight& a, const Flight& b) { return a.id < b.id; });
+    auto [lo, hi] =
+        std::minmax_element(flights.begin(), flights.end(),
+                            [](const Flight& a, const Flight& b) { return a.id < b.id; });
     const std::int64_t span = hi->id.value() - lo->id.value() + 1;
     // Dense only when it costs a few slots per flight; else fall back to find().
     if (span > static_cast<std::int64_t>(4 * flights.size() + 1024)) return;

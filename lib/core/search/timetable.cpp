@@ -159,8 +159,8 @@ std::size_t Timetable::memory_bytes() const noexcept {
     std::size_t b = sizeof(*this) + bytes_of(flights_) + bytes_of(airports_) +
                     bytes_of(route_off_) + bytes_of(routes_) + bytes_of(in_off_) +
                     bytes_of(in_routes_) + bytes_of(leg_dep_) + bytes_of(leg_arr_) +
-                    bytes_of(leg_price_) + bytes_of(leg_flight_) + bytes_of(leg_id_) + bytes_of(dense_ids_) +
-                    bytes_of(sorted_ids_);
+                    bytes_of(leg_price_) + bytes_of(leg_flight_) + bytes_of(leg_id_) +
+                    bytes_of(dense_ids_) + bytes_of(sorted_ids_);
     for (const Flight& f : flights_) {
         if (f.flight_number.capacity() > 15) b += f.flight_number.capacity() + 1;
     }
