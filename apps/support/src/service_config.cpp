@@ -43,6 +43,8 @@ void define_server_settings(Config& config, int default_port) {
                    std::to_string(d.idle_timeout_ms), "keep-alive idle time between requests"});
     config.define({"keep-alive-max-count", "FLIGHTBOOK_KEEP_ALIVE_MAX_COUNT",
                    std::to_string(d.keep_alive_max_count), "requests per connection"});
+    config.define({"tcp-nodelay", "FLIGHTBOOK_TCP_NODELAY", d.tcp_nodelay ? "true" : "false",
+                   "disable Nagle's algorithm on client connections"});
     config.define({"access-log", "FLIGHTBOOK_ACCESS_LOG", "true", "one JSON log line per request"});
     config.define({"service-token", "FLIGHTBOOK_SERVICE_TOKEN", "",
                    "shared secret for internal endpoints (empty: none)", true});
@@ -59,6 +61,7 @@ Result<http::ServerOptions> server_options(const Config& config, std::string ser
     FLIGHTBOOK_APP_TRY_ASSIGN(write, config.get_int("write-timeout-ms", 1, 3'600'000));
     FLIGHTBOOK_APP_TRY_ASSIGN(idle, config.get_int("idle-timeout-ms", 1, 3'600'000));
     FLIGHTBOOK_APP_TRY_ASSIGN(keep, config.get_int("keep-alive-max-count", 1, 1'000'000'000));
+    FLIGHTBOOK_APP_TRY_ASSIGN(nodelay, config.get_bool("tcp-nodelay"));
     FLIGHTBOOK_APP_TRY_ASSIGN(access, config.get_bool("access-log"));
     o.port = *port_result;
     o.bind_address = *address_result;
@@ -68,6 +71,7 @@ Result<http::ServerOptions> server_options(const Config& config, std::string ser
     o.write_timeout_ms = static_cast<int>(*write_result);
     o.idle_timeout_ms = static_cast<int>(*idle_result);
     o.keep_alive_max_count = static_cast<std::size_t>(*keep_result);
+    o.tcp_nodelay = *nodelay_result;
     o.access_log = *access_result;
     return o;
 }

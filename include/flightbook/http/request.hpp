@@ -48,7 +48,7 @@ public:
     /// First value of header `name` (case-insensitive).
     [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const noexcept;
 
-    /// All query parameters in request order (repeated names repeat).
+    /// All query parameters, sorted by name (repeated names repeat in order).
     [[nodiscard]] const FieldList& query_params() const noexcept;
 
 private:

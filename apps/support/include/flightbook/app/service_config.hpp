@@ -14,7 +14,7 @@ namespace flightbook::app {
 /// Declares the HTTP server settings: `--port` (PORT) and
 /// `--bind-address`, `--worker-threads`, `--max-body-bytes`,
 /// `--read-timeout-ms`, `--write-timeout-ms`, `--idle-timeout-ms`,
-/// `--keep-alive-max-count`, `--access-log`, `--service-token`
+/// `--keep-alive-max-count`, `--tcp-nodelay`, `--access-log`, `--service-token`
 /// (FLIGHTBOOK_BIND_ADDRESS, FLIGHTBOOK_WORKER_THREADS, …).
 void define_server_settings(Config& config, int default_port);
 
