@@ -40,12 +40,14 @@ int ShutdownSignals::wait() {
     return 0;
 }
 
-int serve_until_signal(http::Server& server, ShutdownSignals& signals, const http::Logger& logger) {
+int serve_until_signal(http::Server& server, ShutdownSignals& signals, const http::Logger& logger,
+                       const std::function<void(int port)>& on_started) {
     auto port = server.start();
     if (!port) {
         logger.error("start_failed", port.error().message);
         return 1;
     }
+    if (on_started) on_started(*port);
     const int sig = signals.wait();
     logger.info("shutdown", sig == SIGTERM  ? "SIGTERM received, draining"
                             : sig == SIGINT ? "SIGINT received, draining"

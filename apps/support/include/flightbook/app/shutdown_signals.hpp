@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <functional>
 
 #include "flightbook/http/log.hpp"
 #include "flightbook/http/server.hpp"
@@ -35,10 +36,11 @@ private:
     std::atomic<bool> stop_requested_{false};
 };
 
-/// Starts `server`, waits for a shutdown signal, stops it (draining) and
-/// returns the exit code for main(): 0 after a clean stop, 1 when the
-/// server could not start. Logs both events with `logger`.
+/// Starts `server`, calls `on_started(port)`, waits for a shutdown signal,
+/// stops the server (draining) and returns the exit code for main(): 0 after
+/// a clean stop, 1 when the server could not start. Logs with `logger`.
 [[nodiscard]] int serve_until_signal(http::Server& server, ShutdownSignals& signals,
-                                     const http::Logger& logger);
+                                     const http::Logger& logger,
+                                     const std::function<void(int port)>& on_started = {});
 
 }  // namespace flightbook::app
