@@ -44,6 +44,7 @@ pg_super() {
 
 # psql as the application user.
 pg_app() {
+    PGOPTIONS="-c client_min_messages=warning" \
     PGPASSWORD="$FLIGHTBOOK_DB_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 \
         -h 127.0.0.1 -p "$FLIGHTBOOK_PG_PORT" -U "$FLIGHTBOOK_DB_USER" "$@"
 }

@@ -3,6 +3,7 @@
 #include "flightbook/flights/flight_service.hpp"
 #include "flightbook/memory/flight_repository.hpp"
 #include "flightbook/memory/seat_inventory.hpp"
+#include "flightbook/seats/hold_sweeper.hpp"
 #include "search_fixtures.hpp"
 
 using namespace flightbook;
@@ -148,10 +149,17 @@ TEST_CASE("holds expire by themselves through the sweeper, exactly once") {
     REQUIRE(held);
     CHECK(held->counts.at(0).available == 157);
     CHECK(held->counts.at(1).available == 142);
-    CHECK(w.service.sweep_expired().value() == 0);
+    HoldSweeper sweeper(w.seats, w.clock, {},
+                        [&](const Reservation& r) { w.service.note_expired(r); });
+    CHECK(sweeper.sweep_once().value() == 0);
     w.clock.advance(10min);
-    CHECK(w.service.sweep_expired().value() == 1);
-    CHECK(w.service.sweep_expired().value() == 0);
+    CHECK(sweeper.sweep_once().value() == 1);
+    CHECK(sweeper.sweep_once().value() == 0);
+    // Search shows the seats back without a reload.
+    auto answer = w.service.search(testing::query("DEL", "HYD", 1));
+    REQUIRE(answer);
+    CHECK(answer->to_json().find(R"("flight_number":"AI401")") != std::string::npos);
+    CHECK(answer->to_json().find(R"("available_seats":160)") != std::string::npos);
     CHECK(w.service.get_flight(FlightId{8})->available_seats() == 160);
     CHECK(w.service.get_flight(FlightId{9})->available_seats() == 145);
     auto late = w.service.confirm(rid("cart-7"));

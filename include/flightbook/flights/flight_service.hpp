@@ -30,8 +30,6 @@ struct FlightServiceOptions {
     std::chrono::seconds hold_ttl{15 * 60};
     /// Upper bound a caller may ask for with an explicit hold.
     std::chrono::seconds max_hold_ttl{60 * 60};
-    /// Expired holds given back per sweeper pass.
-    std::size_t sweep_batch = 500;
     /// Before answering, re-read the live count of every leg on the page
     /// from the SeatInventory (the truth) and search again if one fell
     /// below the requested seats. Off only for benchmarks of the bare engine.
@@ -118,9 +116,10 @@ public:
     /// The stored reservation. Errors: `kNotFound`.
     [[nodiscard]] Result<SeatChange> reservation(const ReservationId& reservation);
 
-    /// One sweeper pass: gives back the seats of holds that expired by now.
-    /// Returns how many reservations it expired.
-    [[nodiscard]] Result<std::size_t> sweep_expired();
+    /// Tells the service that the hold sweeper expired `reservation`, so that
+    /// search sees its seats again at once (wire it as the sweeper's
+    /// `OnExpired` callback).
+    void note_expired(const Reservation& reservation);
 
     /// The current timetable snapshot (null before the first `reload`).
     [[nodiscard]] std::shared_ptr<const search::Timetable> timetable() const;

@@ -239,18 +239,13 @@ Result<SeatChange> FlightService::reservation(const ReservationId& reservation) 
     return with_counts(std::move(*stored));
 }
 
-Result<std::size_t> FlightService::sweep_expired() {
-    auto expired = seats_.release_expired(clock_.now(), options_.sweep_batch);
-    if (!expired) return fail(std::move(expired).error());
+void FlightService::note_expired(const Reservation& reservation) {
     Snapshot snap = snapshot();
-    for (const Reservation& r : *expired) {
-        for (const SeatLeg& leg : r.legs) {
-            auto counts = seats_.availability(leg.flight_id);
-            if (counts && snap.seats) snap.seats->set(leg.flight_id, counts->available);
-        }
+    for (const SeatLeg& leg : reservation.legs) {
+        auto counts = seats_.availability(leg.flight_id);
+        if (counts && snap.seats) snap.seats->set(leg.flight_id, counts->available);
     }
-    if (seat_ops_ && !expired->empty()) seat_ops_->with({"expire", "ok"}).inc(expired->size());
-    return expired->size();
+    if (seat_ops_) seat_ops_->with({"expire", "ok"}).inc();
 }
 
 Status FlightService::check_ready() {
