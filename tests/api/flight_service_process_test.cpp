@@ -1,0 +1,231 @@
+// Black-box tests of the real flight-service binary on PostgreSQL and Redis:
+// the process is started, crashed with SIGKILL, restarted and stopped with
+// SIGTERM, and the SPEC §5 seat invariants are checked in PostgreSQL.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <csignal>
+#include <thread>
+
+#include "../integration/support/test_env.hpp"
+#include "flightbook/http/client.hpp"
+#include "flightbook/http/json.hpp"
+
+using namespace flightbook;
+using namespace std::chrono_literals;
+using testing::PgSchema;
+using testing::RedisServerProcess;
+
+namespace {
+
+constexpr const char* kToken = "process-test-token";
+
+// One flight-service process. Bounded waits everywhere.
+class FlightServiceProcess {
+public:
+    FlightServiceProcess(const PgSchema& schema, int redis_port)
+        : dsn_(schema.dsn()), redis_port_(redis_port), port_(testing::free_port()) {
+        start();
+    }
+    ~FlightServiceProcess() { kill_now(); }
+
+    void start() {
+        REQUIRE(pid_ <= 0);
+        const std::string exe =
+            std::string(FLIGHTBOOK_BINARY_DIR) + "/apps/flight-service/flight-service";
+        const std::string port = std::to_string(port_);
+        const std::string redis_port = std::to_string(redis_port_);
+        pid_ = ::fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            const int devnull = ::open("/dev/null", O_WRONLY);
+            if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
+            ::execl(exe.c_str(), exe.c_str(), "--port", port.c_str(), "--db-dsn", dsn_.c_str(),
+                    "--redis-host", "127.0.0.1", "--redis-port", redis_port.c_str(),
+                    "--hold-ttl-seconds", "2", "--sweep-interval-ms", "100", "--service-token",
+                    kToken, "--access-log", "false", "--db-pool-size", "4",
+                    static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        auto c = client();
+        for (int i = 0; i < 200; ++i) {
+            auto r = c.get("/ready");
+            if (r && r->status == 200) return;
+            int status = 0;
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                FAIL("flight-service exited at start-up, status " << status);
+            }
+            std::this_thread::sleep_for(50ms);
+        }
+        FAIL("flight-service did not become ready on port " << port_);
+    }
+
+    void kill_now() { signal_and_wait(SIGKILL); }
+
+    // SIGTERM; returns the exit status (bounded wait, then SIGKILL).
+    int terminate() {
+        REQUIRE(pid_ > 0);
+        ::kill(pid_, SIGTERM);
+        for (int i = 0; i < 200; ++i) {
+            int status = 0;
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            }
+            std::this_thread::sleep_for(50ms);
+        }
+        kill_now();
+        return -1;
+    }
+
+    [[nodiscard]] http::Client client() const {
+        http::ClientOptions o;
+        o.base_url = "http://127.0.0.1:" + std::to_string(port_);
+        o.connect_timeout_ms = 2000;
+        o.default_headers = {{"X-Service-Token", kToken}};
+        return http::Client::create(o).value();
+    }
+
+private:
+    void signal_and_wait(int sig) {
+        if (pid_ <= 0) return;
+        ::kill(pid_, sig);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+    }
+
+    std::string dsn_;
+    int redis_port_;
+    int port_;
+    pid_t pid_ = -1;
+};
+
+http::JsonObject json_of(const Result<http::ClientResponse>& r) {
+    REQUIRE(r);
+    auto obj = http::parse_object(r->body);
+    REQUIRE_MESSAGE(obj.has_value(), r->body);
+    return std::move(obj).value();
+}
+
+std::int64_t available_via_api(http::Client& c, int flight) {
+    return json_of(c.get("/api/flights/" + std::to_string(flight)))
+        .get_int64("available_seats")
+        .value();
+}
+
+// booked_seats in PostgreSQL, the source of truth.
+std::int64_t booked_in_postgres(const PgSchema& schema, int flight) {
+    auto conn = schema.connect();
+    static constexpr postgres::Statement kBooked{"test_booked",
+                                                 "SELECT booked_seats FROM flights WHERE id = $1"};
+    auto r = conn->exec(kBooked, {flight});
+    REQUIRE(r);
+    return r->int64(0, 0);
+}
+
+}  // namespace
+
+TEST_CASE("flight-service serves search and seats from PostgreSQL + Redis") {
+    PgSchema schema;
+    RedisServerProcess redis;
+    FlightServiceProcess service(schema, redis.port());
+    auto c = service.client();
+
+    auto found =
+        json_of(c.get("/api/flights/search?source=DEL&destination=BLR&date=2024-02-15&seats=2"));
+    CHECK(found.get_int64("count").value() == 5);
+
+    auto sold = c.post("/api/flights/seats/decrement",
+                       R"({"flight_id":1,"seats":4,"date":"2024-02-15","reservation_id":"p-1"})");
+    REQUIRE(sold);
+    CHECK(sold->status == 200);
+    CHECK(booked_in_postgres(schema, 1) == 54);
+    CHECK(available_via_api(c, 1) == 126);
+
+    auto health = json_of(c.get("/health"));
+    CHECK(health.get_string("service").value() == "flight-service");
+    auto metrics = c.get("/metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->body.find("flightbook_seat_operations_total") != std::string::npos);
+    CHECK(metrics->body.find("flightbook_http_requests_total") != std::string::npos);
+
+    CHECK(service.terminate() == 0);  // graceful SIGTERM
+}
+
+TEST_CASE("SIGKILL between hold and confirm: the seats come back after expiry, once") {
+    PgSchema schema;
+    RedisServerProcess redis;
+    FlightServiceProcess service(schema, redis.port());
+    auto c = service.client();
+    CHECK(available_via_api(c, 8) == 160);
+
+    auto held = c.post(
+        "/api/flights/seats/hold",
+        R"({"reservation_id":"crash-1","legs":[{"flight_id":8,"seats":5},{"flight_id":9,"seats":5}]})");
+    REQUIRE(held);
+    CHECK(held->status == 200);
+    CHECK(booked_in_postgres(schema, 8) == 25);
+
+    service.kill_now();                          // the booking never confirms; nobody releases
+    CHECK(booked_in_postgres(schema, 8) == 25);  // the hold survives the crash
+
+    std::this_thread::sleep_for(2100ms);  // past the 2 s hold
+    service.start();                      // its sweeper gives the seats back
+    auto c2 = service.client();
+    bool back = false;
+    for (int i = 0; i < 100 && !back; ++i) {
+        back = booked_in_postgres(schema, 8) == 20 && booked_in_postgres(schema, 9) == 35;
+        if (!back) std::this_thread::sleep_for(100ms);
+    }
+    CHECK(back);
+    CHECK(available_via_api(c2, 8) == 160);
+    CHECK(available_via_api(c2, 9) == 145);
+    auto late = c2.post("/api/flights/seats/confirm", R"({"reservation_id":"crash-1"})");
+    REQUIRE(late);
+    CHECK(late->status == 409);
+    std::this_thread::sleep_for(300ms);  // more sweeps: nothing is given back twice
+    CHECK(booked_in_postgres(schema, 8) == 20);
+}
+
+TEST_CASE("Redis FLUSHALL and restart under the service lose no sale and oversell nothing") {
+    PgSchema schema;
+    RedisServerProcess redis;
+    FlightServiceProcess service(schema, redis.port());
+    auto c = service.client();
+    // AI103 (id 3): 100 seats left. Sell 30, lose Redis, sell until refused.
+    int sold = 0;
+    for (int i = 0; i < 30; ++i) {
+        auto r = c.post("/api/flights/seats/decrement",
+                        R"({"flight_id":3,"seats":1,"date":"2024-02-15","reservation_id":"a-)" +
+                            std::to_string(i) + R"("})");
+        REQUIRE(r);
+        if (r->status == 200) ++sold;
+    }
+    CHECK(sold == 30);
+    auto flush =
+        redis::Client::create(redis::ClientOptions{"127.0.0.1", redis.port(), 1, 500, 500, 500});
+    REQUIRE(flush);
+    REQUIRE((*flush)->command({"FLUSHALL"}));
+    redis.kill_now();
+    redis.start();
+    int refused = 0;
+    for (int i = 0; i < 120; ++i) {
+        auto r = c.post("/api/flights/seats/decrement",
+                        R"({"flight_id":3,"seats":1,"date":"2024-02-15","reservation_id":"b-)" +
+                            std::to_string(i) + R"("})");
+        REQUIRE(r);
+        if (r->status == 200) {
+            ++sold;
+        } else {
+            CHECK(r->status == 409);
+            ++refused;
+        }
+    }
+    CHECK(sold == 100);
+    CHECK(refused == 50);
+    CHECK(booked_in_postgres(schema, 3) == 180);
+    CHECK(available_via_api(c, 3) == 0);
+}
