@@ -68,6 +68,17 @@ public:
     }
     [[nodiscard]] const Route& route(RouteIndex r) const { return routes_[r]; }
 
+    /// All departures from airport `a` over every route, sorted by departure
+    /// time: leg indices and, aligned with them, their departure times.
+    [[nodiscard]] std::span<const LegIndex> departures_from(AirportIndex a) const {
+        return {by_time_leg_.data() + by_time_off_[a], by_time_leg_.data() + by_time_off_[a + 1]};
+    }
+    [[nodiscard]] std::span<const std::int64_t> departure_times_from(AirportIndex a) const {
+        return {by_time_dep_.data() + by_time_off_[a], by_time_dep_.data() + by_time_off_[a + 1]};
+    }
+    /// Arrival airport of a leg.
+    [[nodiscard]] AirportIndex leg_destination(LegIndex l) const { return leg_to_[l]; }
+
     /// Departure/arrival (Unix seconds) and one-seat price of a leg.
     [[nodiscard]] std::int64_t departure(LegIndex l) const { return leg_dep_[l]; }
     [[nodiscard]] std::int64_t arrival(LegIndex l) const { return leg_arr_[l]; }
@@ -100,8 +111,12 @@ private:
     std::vector<std::int64_t> leg_dep_;
     std::vector<std::int64_t> leg_arr_;
     std::vector<std::int64_t> leg_price_;
-    std::vector<std::uint32_t> leg_flight_;  // leg -> index into flights_
-    std::vector<std::int64_t> leg_id_;       // leg -> flight id (hot in search)
+    std::vector<std::uint32_t> leg_flight_;   // leg -> index into flights_
+    std::vector<std::int64_t> leg_id_;        // leg -> flight id (hot in search)
+    std::vector<AirportIndex> leg_to_;        // leg -> arrival airport
+    std::vector<std::uint32_t> by_time_off_;  // airport_count + 1
+    std::vector<LegIndex> by_time_leg_;       // per airport, sorted by departure
+    std::vector<std::int64_t> by_time_dep_;   // departure times, aligned
     // id -> index into flights_: dense table when ids are compact, else sorted pairs.
     std::int64_t dense_base_ = 0;
     std::vector<std::uint32_t> dense_ids_;

@@ -236,12 +236,26 @@ private:
                 const Route& rt = t_.route(scratch_.via_route[v - 1]);
                 if (!is_visited(rt.to, depth)) visit_route(rt, depth, r, lo, hi, price_so_far);
             }
-        } else {
+        } else if (depth == 0) {
+            // First legs: route by route, so whole routes can be cut by price.
             for (const Route& rt : t_.routes_from(a)) {
                 if (rt.to == dst_ || is_visited(rt.to, depth) || !reachable(rt.to, r - 1)) {
                     continue;
                 }
                 visit_route(rt, depth, r, lo, hi, price_so_far);
+            }
+        } else {
+            // A connection window: one binary search in the airport's
+            // departures sorted by time, then a contiguous scan.
+            auto times = t_.departure_times_from(a);
+            auto legs = t_.departures_from(a);
+            std::size_t i = static_cast<std::size_t>(
+                std::lower_bound(times.begin(), times.end(), lo) - times.begin());
+            for (; i < times.size() && times[i] <= hi; ++i) {
+                const LegIndex l = legs[i];
+                const AirportIndex b = t_.leg_destination(l);
+                if (b == dst_ || is_visited(b, depth) || !reachable(b, r - 1)) continue;
+                try_leg(l, b, depth, r, price_so_far, rest_time(b, r - 1), rest_price(b, r - 1));
             }
         }
     }
@@ -259,30 +273,38 @@ private:
         auto l = static_cast<LegIndex>(
             std::lower_bound(dep_ + rt.first_leg, dep_ + rt.end_leg, lo) - dep_);
         for (; l < rt.end_leg && dep_[l] <= hi; ++l) {
-            if (pruning()) {
-                const Candidate& worst = kth();
-                if (q_.sort_by == SortBy::kFastest) {
-                    const std::int64_t start = depth == 0 ? dep_[l] : first_dep_;
-                    // Departures only get later along the route.
-                    if ((dep_[l] + rt.min_block_seconds + rest_t - start) / 60 > worst.primary) {
-                        break;
-                    }
-                    if ((arr_[l] + rest_t - start) / 60 > worst.primary) continue;
-                } else if (price_so_far + price_[l] + rest_p > worst.primary) {
-                    continue;
-                }
+            if (pruning() && q_.sort_by == SortBy::kFastest) {
+                // Departures only get later along the route: stop the scan.
+                const std::int64_t start = depth == 0 ? dep_[l] : first_dep_;
+                if ((dep_[l] + rt.min_block_seconds + rest_t - start) / 60 > kth().primary) break;
             }
-            if (r == 2 && !can_finish(b, arr_[l])) continue;
-            if (r == 3 && !can_finish_in_two(l, b)) continue;
-            if (seats_.available_seats(t_.flight_id(l)) < q_.seats) continue;
-            legs_path_[static_cast<std::size_t>(depth)] = l;
-            if (depth == 0) first_dep_ = dep_[l];
-            if (r == 1) {
-                record(price_so_far + price_[l], arr_[l]);
-            } else {
-                visited_[static_cast<std::size_t>(depth) + 1] = b;
-                expand(b, depth + 1, arr_[l], price_so_far + price_[l]);
+            try_leg(l, b, depth, r, price_so_far, rest_t, rest_p);
+        }
+    }
+
+    // Takes leg `l` (to `b`) as leg number `depth` if it can still be part of
+    // an answer: bounds, time-aware feasibility, seats; then records or recurses.
+    void try_leg(LegIndex l, AirportIndex b, int depth, int r, std::int64_t price_so_far,
+                 std::int64_t rest_t, std::int64_t rest_p) {
+        if (pruning()) {
+            const Candidate& worst = kth();
+            if (q_.sort_by == SortBy::kFastest) {
+                const std::int64_t start = depth == 0 ? dep_[l] : first_dep_;
+                if ((arr_[l] + rest_t - start) / 60 > worst.primary) return;
+            } else if (price_so_far + price_[l] + rest_p > worst.primary) {
+                return;
             }
+        }
+        if (r == 2 && !can_finish(b, arr_[l])) return;
+        if (r == 3 && !can_finish_in_two(l, b)) return;
+        if (seats_.available_seats(t_.flight_id(l)) < q_.seats) return;
+        legs_path_[static_cast<std::size_t>(depth)] = l;
+        if (depth == 0) first_dep_ = dep_[l];
+        if (r == 1) {
+            record(price_so_far + price_[l], arr_[l]);
+        } else {
+            visited_[static_cast<std::size_t>(depth) + 1] = b;
+            expand(b, depth + 1, arr_[l], price_so_far + price_[l]);
         }
     }
 

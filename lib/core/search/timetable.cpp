@@ -95,6 +95,7 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
     t->leg_arr_.resize(n);
     t->leg_price_.resize(n);
     t->leg_id_.resize(n);
+    t->leg_to_.resize(n);
     t->leg_flight_ = order;
     const std::size_t na = t->airports_.size();
     t->route_off_.assign(na + 1, 0);
@@ -104,6 +105,7 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
         t->leg_arr_[l] = to_unix_seconds(f.arrival_time);
         t->leg_price_[l] = f.price.cents();
         t->leg_id_[l] = f.id.value();
+        t->leg_to_[l] = dst[order[l]];
         const bool new_route =
             l == 0 || src[order[l]] != src[order[l - 1]] || dst[order[l]] != dst[order[l - 1]];
         if (new_route) {
@@ -133,6 +135,27 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
     for (RouteIndex r = 0; r < t->routes_.size(); ++r) {
         t->in_routes_[fill[t->routes_[r].to]++] = r;
     }
+
+    // Departures per airport across routes, sorted by time. Legs are already
+    // grouped by origin, so each airport's block keeps the same leg range.
+    t->by_time_off_.assign(na + 1, 0);
+    t->by_time_leg_.resize(n);
+    t->by_time_dep_.resize(n);
+    for (std::size_t a = 0; a < na; ++a) {
+        std::uint32_t legs = 0;
+        for (std::uint32_t r = t->route_off_[a]; r < t->route_off_[a + 1]; ++r) {
+            legs += t->routes_[r].end_leg - t->routes_[r].first_leg;
+        }
+        const LegIndex lo = t->by_time_off_[a];
+        const LegIndex hi = lo + legs;
+        t->by_time_off_[a + 1] = hi;
+        auto first = t->by_time_leg_.begin() + lo;
+        auto last = t->by_time_leg_.begin() + hi;
+        std::iota(first, last, lo);
+        std::stable_sort(first, last,
+                         [&](LegIndex x, LegIndex y) { return t->leg_dep_[x] < t->leg_dep_[y]; });
+        for (LegIndex i = lo; i < hi; ++i) t->by_time_dep_[i] = t->leg_dep_[t->by_time_leg_[i]];
+    }
     return std::shared_ptr<const Timetable>(std::move(t));
 }
 
@@ -160,7 +183,8 @@ std::size_t Timetable::memory_bytes() const noexcept {
                     bytes_of(route_off_) + bytes_of(routes_) + bytes_of(in_off_) +
                     bytes_of(in_routes_) + bytes_of(leg_dep_) + bytes_of(leg_arr_) +
                     bytes_of(leg_price_) + bytes_of(leg_flight_) + bytes_of(leg_id_) +
-                    bytes_of(dense_ids_) + bytes_of(sorted_ids_);
+                    bytes_of(leg_to_) + bytes_of(by_time_off_) + bytes_of(by_time_leg_) +
+                    bytes_of(by_time_dep_) + bytes_of(dense_ids_) + bytes_of(sorted_ids_);
     for (const Flight& f : flights_) {
         if (f.flight_number.capacity() > 15) b += f.flight_number.capacity() + 1;
     }
