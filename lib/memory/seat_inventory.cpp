@@ -162,6 +162,20 @@ Result<SeatCounts> InMemorySeatInventory::availability(FlightId flight) {
     return SeatCounts{flight, f.total, f.held, f.confirmed, f.available()};
 }
 
+Result<std::vector<SeatCounts>> InMemorySeatInventory::availability_many(
+    const std::vector<FlightId>& flights) {
+    std::vector<SeatCounts> out;
+    out.reserve(flights.size());
+    std::lock_guard lock(state_->mutex);
+    for (FlightId id : flights) {
+        auto it = state_->flights.find(id);
+        if (it == state_->flights.end()) continue;
+        const FlightSeats& f = it->second;
+        out.push_back(SeatCounts{id, f.total, f.held, f.confirmed, f.available()});
+    }
+    return out;
+}
+
 Result<std::vector<Reservation>> InMemorySeatInventory::release_expired(UtcTime now,
                                                                         std::size_t limit) {
     std::vector<Reservation> expired;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+
 #include "flightbook/postgres/transaction.hpp"
 #include "seat_queries.hpp"
 
@@ -162,6 +164,34 @@ Result<SeatCounts> PostgresSeatInventory::availability(FlightId flight) {
     const auto booked = static_cast<std::int32_t>(row.int64(0, 1));
     const auto held = static_cast<std::int32_t>(row.int64(0, 2));
     return SeatCounts{flight, total, held, booked - held, total - booked};
+}
+
+Result<std::vector<SeatCounts>> PostgresSeatInventory::availability_many(
+    const std::vector<FlightId>& flights) {
+    if (flights.empty()) return std::vector<SeatCounts>{};
+    // An array literal of integers we format ourselves: "{1,2,3}".
+    std::string ids = "{";
+    for (std::size_t i = 0; i < flights.size(); ++i) {
+        if (i > 0) ids += ',';
+        ids += std::to_string(flights[i].value());
+    }
+    ids += '}';
+    FLIGHTBOOK_PG_TRY(lease, pool_->acquire());
+    FLIGHTBOOK_PG_TRY(rows, lease->exec(queries::kSeatCountsMany, {ids}));
+    std::unordered_map<FlightId, SeatCounts> by_id;
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+        const FlightId id{rows.int64(i, 0)};
+        const auto total = static_cast<std::int32_t>(rows.int64(i, 1));
+        const auto booked = static_cast<std::int32_t>(rows.int64(i, 2));
+        const auto held = static_cast<std::int32_t>(rows.int64(i, 3));
+        by_id.emplace(id, SeatCounts{id, total, held, booked - held, total - booked});
+    }
+    std::vector<SeatCounts> out;
+    out.reserve(flights.size());
+    for (FlightId id : flights) {
+        if (auto it = by_id.find(id); it != by_id.end()) out.push_back(it->second);
+    }
+    return out;
 }
 
 Result<std::vector<Reservation>> PostgresSeatInventory::release_expired(UtcTime now,

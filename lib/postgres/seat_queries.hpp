@@ -65,6 +65,10 @@ inline constexpr Statement kGiveBackConfirmed{
 inline constexpr Statement kSeatCounts{
     "seats_counts", "SELECT total_seats, booked_seats, held_seats FROM flights WHERE id = $1"};
 
+inline constexpr Statement kSeatCountsMany{
+    "seats_counts_many",
+    "SELECT id, total_seats, booked_seats, held_seats FROM flights WHERE id = ANY($1::bigint[])"};
+
 // --- flights ----------------------------------------------------------------
 
 #define FLIGHTBOOK_FLIGHT_COLUMNS                                                               \

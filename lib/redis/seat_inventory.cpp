@@ -136,6 +136,11 @@ Result<SeatCounts> RedisSeatInventory::availability(FlightId flight) {
     return truth_.availability(flight);
 }
 
+Result<std::vector<SeatCounts>> RedisSeatInventory::availability_many(
+    const std::vector<FlightId>& flights) {
+    return truth_.availability_many(flights);
+}
+
 Result<std::vector<Reservation>> RedisSeatInventory::release_expired(UtcTime now,
                                                                      std::size_t limit) {
     auto expired = truth_.release_expired(now, limit);

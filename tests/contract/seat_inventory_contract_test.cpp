@@ -245,6 +245,18 @@ TEST_CASE_TEMPLATE("release_expired honours its limit", F, SEAT_ADAPTERS) {
     CHECK(counts(inv, flight).available == 20);
 }
 
+TEST_CASE_TEMPLATE("availability_many answers several flights in request order", F, SEAT_ADAPTERS) {
+    F f;
+    SeatInventory& inv = f.inventory();
+    const FlightId a = f.add_flight(10, 1);
+    const FlightId b = f.add_flight(20);
+    REQUIRE(inv.hold(hold_request(f.clock, "many", {{b, 3}})));
+    auto many = inv.availability_many({b, FlightId{987'654}, a, b});
+    REQUIRE(many);
+    CHECK(*many == std::vector<SeatCounts>{{b, 20, 3, 0, 17}, {a, 10, 0, 1, 9}, {b, 20, 3, 0, 17}});
+    CHECK(inv.availability_many({})->empty());
+}
+
 TEST_CASE("redis: sold-out holds are turned away by the counters alone") {
     RedisFixture f;
     auto& inv = f.inventory();

@@ -57,6 +57,12 @@ public:
     /// Current counts of one flight. Errors: `kNotFound` (unknown flight).
     [[nodiscard]] virtual Result<SeatCounts> availability(FlightId flight) = 0;
 
+    /// Current counts of several flights in one call (one round trip for the
+    /// stores that can), in the order of `flights`; unknown flights are left
+    /// out. The default asks `availability()` once per flight.
+    [[nodiscard]] virtual Result<std::vector<SeatCounts>> availability_many(
+        const std::vector<FlightId>& flights);
+
     /// Expires up to `limit` held reservations whose `expires_at <= now` and
     /// gives their seats back, each exactly once even with several sweepers.
     /// Confirmed reservations never expire. Returns the expired reservations.

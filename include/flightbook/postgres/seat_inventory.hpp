@@ -28,6 +28,8 @@ public:
     [[nodiscard]] Result<Reservation> release(const ReservationId& id) override;
     [[nodiscard]] Result<Reservation> get(const ReservationId& id) override;
     [[nodiscard]] Result<SeatCounts> availability(FlightId flight) override;
+    [[nodiscard]] Result<std::vector<SeatCounts>> availability_many(
+        const std::vector<FlightId>& flights) override;
     [[nodiscard]] Result<std::vector<Reservation>> release_expired(UtcTime now,
                                                                    std::size_t limit) override;
 

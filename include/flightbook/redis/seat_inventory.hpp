@@ -54,6 +54,8 @@ public:
     [[nodiscard]] Result<Reservation> get(const ReservationId& id) override;
     /// Always answered by the truth (live and exact).
     [[nodiscard]] Result<SeatCounts> availability(FlightId flight) override;
+    [[nodiscard]] Result<std::vector<SeatCounts>> availability_many(
+        const std::vector<FlightId>& flights) override;
     [[nodiscard]] Result<std::vector<Reservation>> release_expired(UtcTime now,
                                                                    std::size_t limit) override;
 
