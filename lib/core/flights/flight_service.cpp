@@ -81,13 +81,13 @@ Result<SearchAnswer> FlightService::search(const search::SearchQuery& query) {
         std::sort(legs.begin(), legs.end());
         legs.erase(std::unique(legs.begin(), legs.end()), legs.end());
         bool stale = false;
-        for (FlightId id : legs) {
-            auto counts = seats_.availability(id);
-            // The seat store being down degrades to the mirror's counts: a
-            // search answer is advisory, the hold is what sells the seat.
-            if (!counts) break;
-            snap.seats->set(id, counts->available);
-            stale = stale || counts->available < query.seats;
+        // The seat store being down degrades to the mirror's counts: a search
+        // answer is advisory, the hold is what sells the seat.
+        if (auto counts = seats_.availability_many(legs)) {
+            for (const SeatCounts& c : *counts) {
+                snap.seats->set(c.flight_id, c.available);
+                stale = stale || c.available < query.seats;
+            }
         }
         if (!stale) {
             if (searches_) searches_->with({"ok"}).inc();
