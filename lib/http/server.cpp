@@ -231,7 +231,9 @@ void Server::Impl::on_exception(const httplib::Request& /*req*/, httplib::Respon
 }
 
 void Server::Impl::post_routing(const httplib::Request& /*req*/, httplib::Response& res) {
-    if (auto* st = detail::current_request(); st != nullptr && !st->request_id.empty()) {
+    if (auto* st = detail::current_request(); st != nullptr) {
+        // Requests refused by the parser never reached setup_request().
+        if (st->request_id.empty()) st->request_id = detail::request_id_for({});
         res.set_header("X-Request-Id", st->request_id);
     }
 }
