@@ -90,7 +90,9 @@ const World& world(int flights_per_day) {
     return *slot;
 }
 
-double micros(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::micro>(d).count(); }
+double micros(std::chrono::nanoseconds d) {
+    return std::chrono::duration<double, std::micro>(d).count();
+}
 
 void report(benchmark::State& state, std::vector<double> lat, const std::string& prefix = "") {
     if (lat.empty()) return;
