@@ -24,6 +24,10 @@ install(FILES
         DESTINATION "${FLIGHTBOOK_CMAKE_DIR}"
         COMPONENT flightbook_development)
 
+# Relocatable: the .pc file finds the prefix relative to itself, so a staged
+# or moved install works as well as one in CMAKE_INSTALL_PREFIX.
+file(RELATIVE_PATH FLIGHTBOOK_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" FLIGHTBOOK_PC_TO_PREFIX "${FLIGHTBOOK_PC_TO_PREFIX}")
 configure_file("${PROJECT_SOURCE_DIR}/cmake/flightbook.pc.in"
                "${PROJECT_BINARY_DIR}/flightbook.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/flightbook.pc"
