@@ -2,6 +2,7 @@
 # Configures and builds one CMake preset (CMakePresets.json) into out/<preset>.
 #   scripts/build.sh [debug|release|asan|tsan] [extra cmake -D arguments...]
 # Uses ccache when present. The default preset is release.
+# FLIGHTBOOK_BUILD_TARGETS="a b" builds only those targets (default: all).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -15,4 +16,6 @@ cd "$FLIGHTBOOK_ROOT"
 log "configuring preset $preset"
 cmake "${args[@]}" "$@" >/dev/null
 log "building preset $preset with $(nproc) jobs"
-cmake --build --preset "$preset" --parallel "$(nproc)"
+targets=()
+for t in ${FLIGHTBOOK_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build --preset "$preset" --parallel "$(nproc)" "${targets[@]}"
