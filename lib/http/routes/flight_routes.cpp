@@ -57,6 +57,32 @@ Result<std::int32_t> seats_field(const JsonObject& body) {
     return static_cast<std::int32_t>(*seats);
 }
 
+// The body of decrement/increment: {"flight_id","seats","date","reservation_id"}.
+struct SeatRequest {
+    ReservationId reservation;
+    FlightId flight;
+    std::int32_t seats = 0;
+    std::optional<UtcDate> date;  // checked when present
+};
+
+Result<SeatRequest> parse_seat_request(std::string_view text, bool date_required) {
+    auto body = parse_object(text);
+    if (!body) return fail(std::move(body).error());
+    auto rid = reservation_id_of(*body);
+    if (!rid) return fail(std::move(rid).error());
+    auto id = body->get_positive_int64("flight_id");
+    if (!id) return fail(std::move(id).error());
+    auto seats = seats_field(*body);
+    if (!seats) return fail(std::move(seats).error());
+    SeatRequest r{std::move(*rid), FlightId{*id}, *seats, std::nullopt};
+    if (date_required || body->contains("date")) {
+        auto date = date_field(*body);
+        if (!date) return fail(std::move(date).error());
+        r.date = *date;
+    }
+    return r;
+}
+
 // A seat operation's refusal gets its own machine code because callers act
 // on it (offer another flight, start over) rather than retry.
 Response seat_error(const Error& e, std::string_view precondition_code = "insufficient_seats") {
@@ -170,17 +196,9 @@ public:
 
     Response decrement(const Request& req) const {
         if (auto denied = authorize(req)) return *denied;
-        auto body = parse_object(req.body());
-        if (!body) return Response::from_error(body.error());
-        auto rid = reservation_id_of(*body);
-        if (!rid) return Response::from_error(rid.error());
-        auto id = body->get_positive_int64("flight_id");
-        if (!id) return Response::from_error(id.error());
-        auto seats = seats_field(*body);
-        if (!seats) return Response::from_error(seats.error());
-        auto date = date_field(*body);
-        if (!date) return Response::from_error(date.error());
-        auto change = service_.decrement(*rid, FlightId{*id}, *seats, *date);
+        auto r = parse_seat_request(req.body(), /*date_required=*/true);
+        if (!r) return Response::from_error(r.error());
+        auto change = service_.decrement(r->reservation, r->flight, r->seats, *r->date);
         if (!change) return seat_error(change.error());
         return Response::json(
             200, seat_change_json(
@@ -189,19 +207,9 @@ public:
 
     Response increment(const Request& req) const {
         if (auto denied = authorize(req)) return *denied;
-        auto body = parse_object(req.body());
-        if (!body) return Response::from_error(body.error());
-        auto rid = reservation_id_of(*body);
-        if (!rid) return Response::from_error(rid.error());
-        auto id = body->get_positive_int64("flight_id");
-        if (!id) return Response::from_error(id.error());
-        auto seats = seats_field(*body);
-        if (!seats) return Response::from_error(seats.error());
-        if (body->contains("date")) {
-            auto date = date_field(*body);
-            if (!date) return Response::from_error(date.error());
-        }
-        auto change = service_.increment(*rid, FlightId{*id}, *seats);
+        auto r = parse_seat_request(req.body(), /*date_required=*/false);
+        if (!r) return Response::from_error(r.error());
+        auto change = service_.increment(r->reservation, r->flight, r->seats);
         if (!change) return seat_error(change.error());
         return Response::json(200, seat_change_json(*change, change->reservation.applied
                                                                  ? "seats given back"
