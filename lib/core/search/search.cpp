@@ -45,6 +45,8 @@ struct Scratch {
     // Per leg: 2 * epoch + answer once "this leg can still reach the
     // destination with exactly two more legs" was computed in this query.
     std::vector<std::uint32_t> feasible2;
+    // Same for "one more leg" (a departure to the destination in the window).
+    std::vector<std::uint32_t> feasible1;
     // Per query, for each airport c with stamp2: the routes c -> d where d has
     // a route to the destination (a singly linked list through `via_next`).
     std::vector<RouteIndex> via_route;
@@ -59,6 +61,7 @@ Scratch& scratch_for(const Timetable& t) {
         s.timetable = &t;
         s.bounds.assign(t.airport_count(), AirportBounds{});
         s.feasible2.assign(t.leg_count(), 0);
+        s.feasible1.assign(t.leg_count(), 0);
         s.epoch = 0;
     }
     ++s.epoch;
@@ -175,13 +178,20 @@ private:
         return b;
     }
 
-    // Some leg b -> destination departs in [landed + mct, landed + max layover]
-    // (seats and revisits aside, so this never drops a legal itinerary).
-    bool can_finish(AirportIndex b, std::int64_t landed) const {
+    // Leg `l` lands at `b`, which has a route to the destination: does some
+    // leg b -> destination depart in [landed + mct, landed + max layover]?
+    // (Seats and revisits aside, so this never drops a legal itinerary.)
+    // Memoized per leg and query: the same leg is reached from many prefixes.
+    bool can_finish(LegIndex l, AirportIndex b) {
+        std::uint32_t& memo = scratch_.feasible1[l];
+        if ((memo >> 1) == epoch_) return (memo & 1u) != 0;
         const Route& r = t_.route(bounds_[b].to_destination);
+        const std::int64_t landed = arr_[l];
         const std::int64_t* it =
             std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, landed + mct_);
-        return it != dep_ + r.end_leg && *it <= landed + max_layover_;
+        const bool found = it != dep_ + r.end_leg && *it <= landed + max_layover_;
+        memo = (epoch_ << 1) | (found ? 1u : 0u);
+        return found;
     }
 
     // Leg `l` lands at `c`; can the destination be reached with exactly two
@@ -200,7 +210,7 @@ private:
             const std::int64_t* it =
                 std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, landed + mct_);
             for (; it != dep_ + r.end_leg && *it <= landed + max_layover_; ++it) {
-                if (can_finish(r.to, arr_[it - dep_])) {
+                if (can_finish(static_cast<LegIndex>(it - dep_), r.to)) {
                     found = true;
                     break;
                 }
@@ -211,7 +221,9 @@ private:
         return found;
     }
 
-    bool pruning() const { return count_ > kTotalCap && scratch_.heap.size() >= k_; }
+    // Bound pruning is allowed once `total` is settled as capped and the heap
+    // holds the best k so far (updated by `record`).
+    bool pruning() const { return pruning_; }
 
     // Legs [0, depth) are chosen; we stand at `a`, arrived at time `at`.
     void expand(AirportIndex a, int depth, std::int64_t at, std::int64_t price_so_far) {
@@ -295,7 +307,7 @@ private:
                 return;
             }
         }
-        if (r == 2 && !can_finish(b, arr_[l])) return;
+        if (r == 2 && !can_finish(l, b)) return;
         if (r == 3 && !can_finish_in_two(l, b)) return;
         if (seats_.available_seats(t_.flight_id(l)) < q_.seats) return;
         legs_path_[static_cast<std::size_t>(depth)] = l;
@@ -319,15 +331,18 @@ private:
 
     void record(std::int64_t price, std::int64_t last_arrival) {
         ++count_;
-        Candidate c;
+        auto& heap = scratch_.heap;
         const std::int64_t minutes = (last_arrival - first_dep_) / 60;
-        if (q_.sort_by == SortBy::kCheapest) {
-            c.primary = price;
-            c.secondary = minutes;
-        } else {
-            c.primary = minutes;
-            c.secondary = price;
+        const bool cheapest = q_.sort_by == SortBy::kCheapest;
+        const std::int64_t primary = cheapest ? price : minutes;
+        if (heap.size() >= k_) {
+            pruning_ = count_ > kTotalCap;
+            // Strictly worse than the k-th best on the first key: cannot enter.
+            if (primary > heap.front().primary) return;
         }
+        Candidate c;
+        c.primary = primary;
+        c.secondary = cheapest ? minutes : price;
         c.first_departure = first_dep_;
         c.leg_count = static_cast<std::uint8_t>(legs_);
         for (int i = 0; i < legs_; ++i) {
@@ -335,7 +350,6 @@ private:
             c.legs[idx] = legs_path_[idx];
             c.ids[idx] = t_.flight_id(legs_path_[idx]).value();
         }
-        auto& heap = scratch_.heap;
         if (heap.size() < k_) {
             heap.push_back(c);
             std::push_heap(heap.begin(), heap.end(), candidate_less);
@@ -376,6 +390,7 @@ private:
     int legs_ = 1;
     std::int64_t first_dep_ = 0;
     std::int64_t count_ = 0;
+    bool pruning_ = false;
     std::array<LegIndex, 4> legs_path_{};
     std::array<AirportIndex, 5> visited_{};
 };
