@@ -97,7 +97,12 @@ public:
         const int max_legs = q_.max_stops + 1;
         for (int legs = 1; legs <= max_legs; ++legs) {
             legs_ = legs;
-            expand(src_, 0, 0, 0);
+            switch (legs) {
+                case 1: expand<1, 0>(src_, 0, 0); break;
+                case 2: expand<2, 0>(src_, 0, 0); break;
+                case 3: expand<3, 0>(src_, 0, 0); break;
+                default: expand<4, 0>(src_, 0, 0); break;
+            }
         }
         return finish();
     }
@@ -225,36 +230,38 @@ private:
     // holds the best k so far (updated by `record`).
     bool pruning() const { return pruning_; }
 
-    // Legs [0, depth) are chosen; we stand at `a`, arrived at time `at`.
-    void expand(AirportIndex a, int depth, std::int64_t at, std::int64_t price_so_far) {
-        const int r = legs_ - depth;  // legs to add, including the next one
+    // Legs [0, D) are chosen; we stand at `a`, arrived at time `at`; R legs
+    // are still to add, including the next one. R and D are template
+    // parameters so that each level compiles to its own branch-free loop.
+    template <int R, int D>
+    void expand(AirportIndex a, std::int64_t at, std::int64_t price_so_far) {
         std::int64_t lo = 0;
         std::int64_t hi = 0;  // inclusive
-        if (depth == 0) {
+        if constexpr (D == 0) {
             lo = day_start_;
             hi = day_start_ + kDaySeconds - 1;
         } else {
             lo = at + mct_;
             hi = at + max_layover_;
         }
-        if (r == 1) {
+        if constexpr (R == 1) {
             // Only the route to the destination can finish the itinerary.
             if (bounds_[a].stamp1 != epoch_) return;
-            visit_route(t_.route(bounds_[a].to_destination), depth, r, lo, hi, price_so_far);
-        } else if (r == 2) {
+            visit_route<R, D>(t_.route(bounds_[a].to_destination), lo, hi, price_so_far);
+        } else if constexpr (R == 2) {
             // Only routes to airports with a route to the destination.
             if (bounds_[a].stamp2 != epoch_) return;
             for (std::uint32_t v = bounds_[a].via_head; v != 0; v = scratch_.via_next[v - 1]) {
                 const Route& rt = t_.route(scratch_.via_route[v - 1]);
-                if (!is_visited(rt.to, depth)) visit_route(rt, depth, r, lo, hi, price_so_far);
+                if (!is_visited(rt.to, D)) visit_route<R, D>(rt, lo, hi, price_so_far);
             }
-        } else if (depth == 0) {
+        } else if constexpr (D == 0) {
             // First legs: route by route, so whole routes can be cut by price.
             for (const Route& rt : t_.routes_from(a)) {
-                if (rt.to == dst_ || is_visited(rt.to, depth) || !reachable(rt.to, r - 1)) {
+                if (rt.to == dst_ || is_visited(rt.to, D) || !reachable(rt.to, R - 1)) {
                     continue;
                 }
-                visit_route(rt, depth, r, lo, hi, price_so_far);
+                visit_route<R, D>(rt, lo, hi, price_so_far);
             }
         } else {
             // A connection window: one binary search in the airport's
@@ -266,18 +273,18 @@ private:
             for (; i < times.size() && times[i] <= hi; ++i) {
                 const LegIndex l = legs[i];
                 const AirportIndex b = t_.leg_destination(l);
-                if (b == dst_ || is_visited(b, depth) || !reachable(b, r - 1)) continue;
-                try_leg(l, b, depth, r, price_so_far, rest_time(b, r - 1), rest_price(b, r - 1));
+                if (b == dst_ || is_visited(b, D) || !reachable(b, R - 1)) continue;
+                try_leg<R, D>(l, b, price_so_far, rest_time(b, R - 1), rest_price(b, R - 1));
             }
         }
     }
 
-    // Tries every leg of `rt` departing in [lo, hi] as leg number `depth`.
-    void visit_route(const Route& rt, int depth, int r, std::int64_t lo, std::int64_t hi,
-                     std::int64_t price_so_far) {
+    // Tries every leg of `rt` departing in [lo, hi] as leg number D.
+    template <int R, int D>
+    void visit_route(const Route& rt, std::int64_t lo, std::int64_t hi, std::int64_t price_so_far) {
         const AirportIndex b = rt.to;
-        const std::int64_t rest_t = rest_time(b, r - 1);
-        const std::int64_t rest_p = rest_price(b, r - 1);
+        const std::int64_t rest_t = rest_time(b, R - 1);
+        const std::int64_t rest_p = rest_price(b, R - 1);
         if (pruning() && q_.sort_by == SortBy::kCheapest &&
             price_so_far + rt.min_price_cents + rest_p > kth().primary) {
             return;
@@ -287,36 +294,40 @@ private:
         for (; l < rt.end_leg && dep_[l] <= hi; ++l) {
             if (pruning() && q_.sort_by == SortBy::kFastest) {
                 // Departures only get later along the route: stop the scan.
-                const std::int64_t start = depth == 0 ? dep_[l] : first_dep_;
+                const std::int64_t start = D == 0 ? dep_[l] : first_dep_;
                 if ((dep_[l] + rt.min_block_seconds + rest_t - start) / 60 > kth().primary) break;
             }
-            try_leg(l, b, depth, r, price_so_far, rest_t, rest_p);
+            try_leg<R, D>(l, b, price_so_far, rest_t, rest_p);
         }
     }
 
-    // Takes leg `l` (to `b`) as leg number `depth` if it can still be part of
-    // an answer: bounds, time-aware feasibility, seats; then records or recurses.
-    void try_leg(LegIndex l, AirportIndex b, int depth, int r, std::int64_t price_so_far,
-                 std::int64_t rest_t, std::int64_t rest_p) {
+    // Takes leg `l` (to `b`) as leg number D if it can still be part of an
+    // answer: bounds, time-aware feasibility, seats; then records or recurses.
+    template <int R, int D>
+    void try_leg(LegIndex l, AirportIndex b, std::int64_t price_so_far, std::int64_t rest_t,
+                 std::int64_t rest_p) {
         if (pruning()) {
             const Candidate& worst = kth();
             if (q_.sort_by == SortBy::kFastest) {
-                const std::int64_t start = depth == 0 ? dep_[l] : first_dep_;
+                const std::int64_t start = D == 0 ? dep_[l] : first_dep_;
                 if ((arr_[l] + rest_t - start) / 60 > worst.primary) return;
             } else if (price_so_far + price_[l] + rest_p > worst.primary) {
                 return;
             }
         }
-        if (r == 2 && !can_finish(l, b)) return;
-        if (r == 3 && !can_finish_in_two(l, b)) return;
+        if constexpr (R == 2) {
+            if (!can_finish(l, b)) return;
+        } else if constexpr (R == 3) {
+            if (!can_finish_in_two(l, b)) return;
+        }
         if (seats_.available_seats(t_.flight_id(l)) < q_.seats) return;
-        legs_path_[static_cast<std::size_t>(depth)] = l;
-        if (depth == 0) first_dep_ = dep_[l];
-        if (r == 1) {
+        legs_path_[D] = l;
+        if constexpr (D == 0) first_dep_ = dep_[l];
+        if constexpr (R == 1) {
             record(price_so_far + price_[l], arr_[l]);
         } else {
-            visited_[static_cast<std::size_t>(depth) + 1] = b;
-            expand(b, depth + 1, arr_[l], price_so_far + price_[l]);
+            visited_[D + 1] = b;
+            expand<R - 1, D + 1>(b, arr_[l], price_so_far + price_[l]);
         }
     }
 
