@@ -36,6 +36,13 @@ struct AirportBounds {
     std::int64_t time3 = 0;
     RouteIndex to_destination = 0;  // the route to the destination (valid with stamp1)
     std::uint32_t via_head = 0;     // 1 + first entry of the "via" list (valid with stamp2)
+    // What the last two-leg feasibility check at this airport learned: no
+    // "good" departure (one that still reaches the destination with one more
+    // leg) in [free_from, free_until), and free_until is good when `good`.
+    std::uint32_t stamp_free = 0;
+    bool good = false;
+    std::int64_t free_from = 0;
+    std::int64_t free_until = 0;
 };
 
 struct Scratch {
@@ -210,18 +217,39 @@ private:
             memo = epoch_ << 1;
             return false;
         }
-        for (std::uint32_t v = bounds_[c].via_head; v != 0; v = scratch_.via_next[v - 1]) {
+        AirportBounds& cb = bounds_[c];
+        const std::int64_t lo = landed + mct_;
+        const std::int64_t hi = landed + max_layover_;
+        if (cb.stamp_free == epoch_) {
+            if (cb.good && cb.free_until >= lo && cb.free_until <= hi) {
+                memo = (epoch_ << 1) | 1u;
+                return true;
+            }
+            if (lo >= cb.free_from && hi < cb.free_until) {
+                memo = epoch_ << 1;
+                return false;
+            }
+        }
+        // Earliest good departure in [lo, limit], looking one window further
+        // than needed so that the cached free interval covers later landings.
+        const std::int64_t limit = hi + (max_layover_ - mct_);
+        std::int64_t best = limit + 1;
+        for (std::uint32_t v = cb.via_head; v != 0; v = scratch_.via_next[v - 1]) {
             const Route& r = t_.route(scratch_.via_route[v - 1]);
-            const std::int64_t* it =
-                std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, landed + mct_);
-            for (; it != dep_ + r.end_leg && *it <= landed + max_layover_; ++it) {
+            const std::int64_t* it = std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, lo);
+            for (; it != dep_ + r.end_leg && *it < best; ++it) {
                 if (can_finish(static_cast<LegIndex>(it - dep_), r.to)) {
-                    found = true;
+                    best = *it;
                     break;
                 }
             }
-            if (found) break;
+            if (best <= hi) break;  // found: the minimum is not needed
         }
+        found = best <= hi;
+        cb.stamp_free = epoch_;
+        cb.good = best <= limit;
+        cb.free_from = found ? best : lo;
+        cb.free_until = best;
         memo = (epoch_ << 1) | (found ? 1u : 0u);
         return found;
     }
