@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <span>
 
 #include "core/search/itinerary_key.hpp"
 
@@ -24,8 +25,6 @@ constexpr std::int64_t kDaySeconds = 86'400;
 // Per-airport lower bounds towards the destination of the current query.
 // `stamp` says which query wrote the entry, so the arrays are never cleared.
 struct AirportBounds {
-    std::uint32_t stamp1 = 0;  // a route to the destination exists
-    std::uint32_t stamp2 = 0;  // a two-leg path to the destination exists
     std::int64_t price1 = 0;   // cheapest one-leg price to the destination
     std::int64_t price2 = 0;   // cheapest two-leg price
     std::int64_t time1 = 0;    // shortest one-leg block time (seconds)
@@ -35,7 +34,9 @@ struct AirportBounds {
     std::int64_t price3 = 0;
     std::int64_t time3 = 0;
     RouteIndex to_destination = 0;  // the route to the destination (valid with stamp1)
-    std::uint32_t via_head = 0;     // 1 + first entry of the "via" list (valid with stamp2)
+    std::uint32_t via_stamp = 0;    // via_begin/via_end built in this query
+    std::uint32_t via_begin = 0;    // the "via" list: scratch.via[via_begin, via_end)
+    std::uint32_t via_end = 0;
     // What the last two-leg feasibility check at this airport learned: no
     // "good" departure (one that still reaches the destination with one more
     // leg) in [free_from, free_until), and free_until is good when `good`.
@@ -45,36 +46,47 @@ struct AirportBounds {
     std::int64_t free_until = 0;
 };
 
+// Per-airport reachability of the destination, stamped with the query epoch
+// (one- and two-leg): kept apart from AirportBounds so that the many checks
+// read a small, cache-resident array.
+struct Reach {
+    std::uint32_t stamp1 = 0;  // a route to the destination exists
+    std::uint32_t stamp2 = 0;  // a two-leg path to the destination exists
+};
+
 struct Scratch {
     const Timetable* timetable = nullptr;
     std::uint32_t epoch = 0;
     std::vector<AirportBounds> bounds;
+    std::vector<Reach> reach;
     // Per leg: 2 * epoch + answer once "this leg can still reach the
     // destination with exactly two more legs" was computed in this query.
-    std::vector<std::uint32_t> feasible2;
-    // Same for "one more leg" (a departure to the destination in the window).
-    std::vector<std::uint32_t> feasible1;
-    // Per query, for each airport c with stamp2: the routes c -> d where d has
-    // a route to the destination (a singly linked list through `via_next`).
-    std::vector<RouteIndex> via_route;
-    std::vector<std::uint32_t> via_next;
+    // f1: the same for "one more leg" (a departure to the destination in the
+    // window). Both memos of a leg share a cache line.
+    struct Memo {
+        std::uint32_t f1 = 0;
+        std::uint32_t f2 = 0;
+    };
+    std::vector<Memo> feasible;
+    // Per query, for each airport c asked for (lazily): the routes c -> d
+    // where d has a route to the destination and is not the source.
+    std::vector<const Route*> via;
     std::vector<Candidate> heap;
 };
 
 Scratch& scratch_for(const Timetable& t) {
     thread_local Scratch s;
     if (s.timetable != &t || s.bounds.size() != t.airport_count() ||
-        s.feasible2.size() != t.leg_count() || s.epoch >= 0x7FFFFFFEu) {
+        s.feasible.size() != t.leg_count() || s.epoch >= 0x7FFFFFFEu) {
         s.timetable = &t;
         s.bounds.assign(t.airport_count(), AirportBounds{});
-        s.feasible2.assign(t.leg_count(), 0);
-        s.feasible1.assign(t.leg_count(), 0);
+        s.reach.assign(t.airport_count(), Reach{});
+        s.feasible.assign(t.leg_count(), Scratch::Memo{});
         s.epoch = 0;
     }
     ++s.epoch;
     s.heap.clear();
-    s.via_route.clear();
-    s.via_next.clear();
+    s.via.clear();
     return s;
 }
 
@@ -87,16 +99,17 @@ public:
           q_(q),
           scratch_(scratch),
           bounds_(scratch.bounds.data()),
+          reach_(scratch.reach.data()),
           epoch_(scratch.epoch),
           src_(src),
           dst_(dst),
           mct_(std::int64_t{rules.mct_minutes} * 60),
           max_layover_(std::int64_t{rules.max_layover_minutes} * 60),
           k_(static_cast<std::size_t>(q.offset + q.limit)),
-          day_start_(to_unix_seconds(UtcTime{q.date})),
+          time_base_(t.time_base()),
+          day_start_(to_unix_seconds(UtcTime{q.date}) - time_base_),
           dep_(t.departures()),
-          arr_(t.arrivals()),
-          price_(t.prices()) {}
+          leg_(t.legs()) {}
 
     SearchResult run() {
         compute_bounds();
@@ -116,30 +129,24 @@ public:
 
 private:
     void compute_bounds() {
-        for (RouteIndex ri : t_.routes_into(dst_)) {
-            const Route& r = t_.route(ri);
-            AirportBounds& b = bounds_[r.from];
-            b.stamp1 = epoch_;
-            b.price1 = r.min_price_cents;
-            b.time1 = r.min_block_seconds;
-            b.to_destination = ri;
+        const auto into_dst = t_.incoming(dst_);
+        for (const InRoute& in : into_dst) {
+            AirportBounds& b = bounds_[in.from];
+            reach_[in.from].stamp1 = epoch_;
+            b.price1 = in.min_price_cents;
+            b.time1 = in.min_block_seconds;
+            b.to_destination = in.route;
         }
         if (q_.max_stops < 1) return;
-        for (RouteIndex ri : t_.routes_into(dst_)) {
-            const AirportIndex mid = t_.route(ri).from;
-            if (mid == src_) continue;  // the source is never an intermediate stop
-            const AirportBounds& m = bounds_[mid];
-            for (RouteIndex rj : t_.routes_into(mid)) {
-                const Route& r = t_.route(rj);
-                if (r.from == dst_) continue;
-                AirportBounds& b = bounds_[r.from];
-                const std::int64_t p = r.min_price_cents + m.price1;
-                const std::int64_t tm = r.min_block_seconds + mct_ + m.time1;
-                scratch_.via_route.push_back(rj);
-                scratch_.via_next.push_back(b.stamp2 == epoch_ ? b.via_head : 0);
-                b.via_head = static_cast<std::uint32_t>(scratch_.via_route.size());
-                if (b.stamp2 != epoch_) {
-                    b.stamp2 = epoch_;
+        for (const InRoute& last : into_dst) {
+            if (last.from == src_) continue;  // the source is never an intermediate stop
+            for (const InRoute& in : t_.incoming(last.from)) {
+                if (in.from == dst_) continue;
+                AirportBounds& b = bounds_[in.from];
+                const std::int64_t p = in.min_price_cents + last.min_price_cents;
+                const std::int64_t tm = in.min_block_seconds + mct_ + last.min_block_seconds;
+                if (reach_[in.from].stamp2 != epoch_) {
+                    reach_[in.from].stamp2 = epoch_;
                     b.price2 = p;
                     b.time2 = tm;
                 } else {
@@ -148,6 +155,25 @@ private:
                 }
             }
         }
+    }
+
+    // The routes c -> d where d has a route to the destination and is not the
+    // source (built once per airport and query, when first needed).
+    std::span<const Route* const> via(AirportIndex c) {
+        AirportBounds& b = bounds_[c];
+        if (b.via_stamp != epoch_) {
+            b.via_stamp = epoch_;
+            b.via_begin = static_cast<std::uint32_t>(scratch_.via.size());
+            const auto routes = t_.routes_from(c);
+            const auto to = t_.route_destinations_from(c);
+            for (std::size_t i = 0; i < to.size(); ++i) {
+                if (reach_[to[i]].stamp1 == epoch_ && to[i] != src_) {
+                    scratch_.via.push_back(&routes[i]);
+                }
+            }
+            b.via_end = static_cast<std::uint32_t>(scratch_.via.size());
+        }
+        return {scratch_.via.data() + b.via_begin, scratch_.via.data() + b.via_end};
     }
 
     // Lower bounds on price / time still to add after arriving at `a` with
@@ -165,8 +191,8 @@ private:
         return 0;
     }
     bool reachable(AirportIndex a, int r) {
-        if (r == 1) return bounds_[a].stamp1 == epoch_;
-        if (r == 2) return bounds_[a].stamp2 == epoch_;
+        if (r == 1) return reach_[a].stamp1 == epoch_;
+        if (r == 2) return reach_[a].stamp2 == epoch_;
         if (r == 3) return three_leg_bounds(a).reach3;
         return true;
     }
@@ -180,9 +206,12 @@ private:
         b.reach3 = false;
         b.price3 = kInf;
         b.time3 = kInf;
-        for (const Route& r : t_.routes_from(a)) {
+        const auto routes = t_.routes_from(a);
+        const auto to = t_.route_destinations_from(a);
+        for (std::size_t i = 0; i < to.size(); ++i) {
+            if (to[i] == dst_ || to[i] == src_ || reach_[to[i]].stamp2 != epoch_) continue;
+            const Route& r = routes[i];
             const AirportBounds& c = bounds_[r.to];
-            if (r.to == dst_ || r.to == src_ || c.stamp2 != epoch_) continue;
             b.reach3 = true;
             b.price3 = std::min(b.price3, r.min_price_cents + c.price2);
             b.time3 = std::min(b.time3, r.min_block_seconds + mct_ + c.time2);
@@ -195,11 +224,11 @@ private:
     // (Seats and revisits aside, so this never drops a legal itinerary.)
     // Memoized per leg and query: the same leg is reached from many prefixes.
     bool can_finish(LegIndex l, AirportIndex b) {
-        std::uint32_t& memo = scratch_.feasible1[l];
+        std::uint32_t& memo = scratch_.feasible[l].f1;
         if ((memo >> 1) == epoch_) return (memo & 1u) != 0;
         const Route& r = t_.route(bounds_[b].to_destination);
-        const std::int64_t landed = arr_[l];
-        const std::int64_t* it =
+        const std::int64_t landed = leg_[l].arrival;
+        const std::int32_t* it =
             std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, landed + mct_);
         const bool found = it != dep_ + r.end_leg && *it <= landed + max_layover_;
         memo = (epoch_ << 1) | (found ? 1u : 0u);
@@ -209,11 +238,11 @@ private:
     // Leg `l` lands at `c`; can the destination be reached with exactly two
     // more legs (through an airport other than the destination)? Memoized.
     bool can_finish_in_two(LegIndex l, AirportIndex c) {
-        std::uint32_t& memo = scratch_.feasible2[l];
+        std::uint32_t& memo = scratch_.feasible[l].f2;
         if ((memo >> 1) == epoch_) return (memo & 1u) != 0;
         bool found = false;
-        const std::int64_t landed = arr_[l];
-        if (bounds_[c].stamp2 != epoch_) {
+        const std::int64_t landed = leg_[l].arrival;
+        if (reach_[c].stamp2 != epoch_) {
             memo = epoch_ << 1;
             return false;
         }
@@ -234,9 +263,9 @@ private:
         // than needed so that the cached free interval covers later landings.
         const std::int64_t limit = hi + (max_layover_ - mct_);
         std::int64_t best = limit + 1;
-        for (std::uint32_t v = cb.via_head; v != 0; v = scratch_.via_next[v - 1]) {
-            const Route& r = t_.route(scratch_.via_route[v - 1]);
-            const std::int64_t* it = std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, lo);
+        for (const Route* rp : via(c)) {
+            const Route& r = *rp;
+            const std::int32_t* it = std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, lo);
             for (; it != dep_ + r.end_leg && *it < best; ++it) {
                 if (can_finish(static_cast<LegIndex>(it - dep_), r.to)) {
                     best = *it;
@@ -274,13 +303,13 @@ private:
         }
         if constexpr (R == 1) {
             // Only the route to the destination can finish the itinerary.
-            if (bounds_[a].stamp1 != epoch_) return;
+            if (reach_[a].stamp1 != epoch_) return;
             visit_route<R, D>(t_.route(bounds_[a].to_destination), lo, hi, price_so_far);
         } else if constexpr (R == 2) {
             // Only routes to airports with a route to the destination.
-            if (bounds_[a].stamp2 != epoch_) return;
-            for (std::uint32_t v = bounds_[a].via_head; v != 0; v = scratch_.via_next[v - 1]) {
-                const Route& rt = t_.route(scratch_.via_route[v - 1]);
+            if (reach_[a].stamp2 != epoch_) return;
+            for (const Route* rp : via(a)) {
+                const Route& rt = *rp;
                 if (!is_visited(rt.to, D)) visit_route<R, D>(rt, lo, hi, price_so_far);
             }
         } else if constexpr (D == 0) {
@@ -296,13 +325,13 @@ private:
             // departures sorted by time, then a contiguous scan.
             auto times = t_.departure_times_from(a);
             auto legs = t_.departures_from(a);
+            auto to = t_.departure_destinations_from(a);
             std::size_t i = static_cast<std::size_t>(
                 std::lower_bound(times.begin(), times.end(), lo) - times.begin());
             for (; i < times.size() && times[i] <= hi; ++i) {
-                const LegIndex l = legs[i];
-                const AirportIndex b = t_.leg_destination(l);
+                const AirportIndex b = to[i];
                 if (b == dst_ || is_visited(b, D) || !reachable(b, R - 1)) continue;
-                try_leg<R, D>(l, b, price_so_far, rest_time(b, R - 1), rest_price(b, R - 1));
+                try_leg<R, D>(legs[i], b, price_so_far, rest_time(b, R - 1), rest_price(b, R - 1));
             }
         }
     }
@@ -337,9 +366,9 @@ private:
         if (pruning()) {
             const Candidate& worst = kth();
             if (q_.sort_by == SortBy::kFastest) {
-                const std::int64_t start = D == 0 ? dep_[l] : first_dep_;
-                if ((arr_[l] + rest_t - start) / 60 > worst.primary) return;
-            } else if (price_so_far + price_[l] + rest_p > worst.primary) {
+                const std::int64_t start = D == 0 ? leg_[l].departure : first_dep_;
+                if ((leg_[l].arrival + rest_t - start) / 60 > worst.primary) return;
+            } else if (price_so_far + leg_[l].price_cents + rest_p > worst.primary) {
                 return;
             }
         }
@@ -348,14 +377,14 @@ private:
         } else if constexpr (R == 3) {
             if (!can_finish_in_two(l, b)) return;
         }
-        if (seats_.available_seats(t_.flight_id(l)) < q_.seats) return;
+        if (seats_.available_seats(FlightId{leg_[l].id}) < q_.seats) return;
         legs_path_[D] = l;
-        if constexpr (D == 0) first_dep_ = dep_[l];
+        if constexpr (D == 0) first_dep_ = leg_[l].departure;
         if constexpr (R == 1) {
-            record(price_so_far + price_[l], arr_[l]);
+            record(price_so_far + leg_[l].price_cents, leg_[l].arrival);
         } else {
             visited_[D + 1] = b;
-            expand<R - 1, D + 1>(b, arr_[l], price_so_far + price_[l]);
+            expand<R - 1, D + 1>(b, leg_[l].arrival, price_so_far + leg_[l].price_cents);
         }
     }
 
@@ -382,12 +411,12 @@ private:
         Candidate c;
         c.primary = primary;
         c.secondary = cheapest ? minutes : price;
-        c.first_departure = first_dep_;
+        c.first_departure = time_base_ + first_dep_;
         c.leg_count = static_cast<std::uint8_t>(legs_);
         for (int i = 0; i < legs_; ++i) {
             const auto idx = static_cast<std::size_t>(i);
             c.legs[idx] = legs_path_[idx];
-            c.ids[idx] = t_.flight_id(legs_path_[idx]).value();
+            c.ids[idx] = leg_[legs_path_[idx]].id;
         }
         if (heap.size() < k_) {
             heap.push_back(c);
@@ -416,16 +445,17 @@ private:
     const SearchQuery& q_;
     Scratch& scratch_;
     AirportBounds* bounds_;
+    Reach* reach_;
     std::uint32_t epoch_;
     AirportIndex src_;
     AirportIndex dst_;
     std::int64_t mct_;
     std::int64_t max_layover_;
     std::size_t k_;
+    std::int64_t time_base_;  // times below are seconds after this
     std::int64_t day_start_;
-    const std::int64_t* dep_;
-    const std::int64_t* arr_;
-    const std::int64_t* price_;
+    const std::int32_t* dep_;
+    const LegInfo* leg_;
     int legs_ = 1;
     std::int64_t first_dep_ = 0;
     std::int64_t count_ = 0;

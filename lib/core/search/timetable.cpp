@@ -74,6 +74,24 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
         }
     }
 
+    // Times as 32-bit offsets from the earliest departure.
+    if (n > 0) {
+        std::int64_t lo = to_unix_seconds(fl[0].departure_time);
+        std::int64_t hi = to_unix_seconds(fl[0].arrival_time);
+        for (const Flight& f : fl) {
+            lo = std::min(lo, to_unix_seconds(f.departure_time));
+            hi = std::max(hi, to_unix_seconds(f.arrival_time));
+        }
+        if (hi - lo > std::numeric_limits<std::int32_t>::max()) {
+            return fail(ErrorCode::kInvalidArgument,
+                        "flights span more than 2^31 seconds (about 68 years)");
+        }
+        t->time_base_ = lo;
+    }
+    auto rel = [base = t->time_base_](UtcTime time) {
+        return static_cast<std::int32_t>(to_unix_seconds(time) - base);
+    };
+
     // Legs ordered by (source, destination, departure, id).
     std::vector<AirportIndex> src(n);
     std::vector<AirportIndex> dst(n);
@@ -92,20 +110,19 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
         return fl[a].id < fl[b].id;
     });
     t->leg_dep_.resize(n);
-    t->leg_arr_.resize(n);
-    t->leg_price_.resize(n);
-    t->leg_id_.resize(n);
-    t->leg_to_.resize(n);
-    t->leg_flight_ = order;
+    t->leg_info_.resize(n);
     const std::size_t na = t->airports_.size();
     t->route_off_.assign(na + 1, 0);
     for (std::uint32_t l = 0; l < n; ++l) {
         const Flight& f = fl[order[l]];
-        t->leg_dep_[l] = to_unix_seconds(f.departure_time);
-        t->leg_arr_[l] = to_unix_seconds(f.arrival_time);
-        t->leg_price_[l] = f.price.cents();
-        t->leg_id_[l] = f.id.value();
-        t->leg_to_[l] = dst[order[l]];
+        LegInfo& info = t->leg_info_[l];
+        info.departure = rel(f.departure_time);
+        info.arrival = rel(f.arrival_time);
+        info.to = dst[order[l]];
+        info.flight = order[l];
+        info.price_cents = f.price.cents();
+        info.id = f.id.value();
+        t->leg_dep_[l] = info.departure;
         const bool new_route =
             l == 0 || src[order[l]] != src[order[l - 1]] || dst[order[l]] != dst[order[l - 1]];
         if (new_route) {
@@ -121,10 +138,14 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
         }
         Route& r = t->routes_.back();
         r.end_leg = l + 1;
-        r.min_price_cents = std::min(r.min_price_cents, t->leg_price_[l]);
-        r.min_block_seconds = std::min(r.min_block_seconds, t->leg_arr_[l] - t->leg_dep_[l]);
+        r.min_price_cents = std::min(r.min_price_cents, info.price_cents);
+        r.min_block_seconds =
+            std::min(r.min_block_seconds, std::int64_t{info.arrival} - info.departure);
     }
     for (std::size_t a = 0; a < na; ++a) t->route_off_[a + 1] += t->route_off_[a];
+
+    t->route_to_.reserve(t->routes_.size());
+    for (const Route& r : t->routes_) t->route_to_.push_back(r.to);
 
     // Reverse adjacency: routes into each airport.
     t->in_off_.assign(na + 1, 0);
@@ -135,12 +156,18 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
     for (RouteIndex r = 0; r < t->routes_.size(); ++r) {
         t->in_routes_[fill[t->routes_[r].to]++] = r;
     }
+    t->in_info_.resize(t->in_routes_.size());
+    for (std::size_t i = 0; i < t->in_routes_.size(); ++i) {
+        const Route& r = t->routes_[t->in_routes_[i]];
+        t->in_info_[i] = InRoute{r.from, t->in_routes_[i], r.min_price_cents, r.min_block_seconds};
+    }
 
     // Departures per airport across routes, sorted by time. Legs are already
     // grouped by origin, so each airport's block keeps the same leg range.
     t->by_time_off_.assign(na + 1, 0);
     t->by_time_leg_.resize(n);
     t->by_time_dep_.resize(n);
+    t->by_time_to_.resize(n);
     for (std::size_t a = 0; a < na; ++a) {
         std::uint32_t legs = 0;
         for (std::uint32_t r = t->route_off_[a]; r < t->route_off_[a + 1]; ++r) {
@@ -154,7 +181,10 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
         std::iota(first, last, lo);
         std::stable_sort(first, last,
                          [&](LegIndex x, LegIndex y) { return t->leg_dep_[x] < t->leg_dep_[y]; });
-        for (LegIndex i = lo; i < hi; ++i) t->by_time_dep_[i] = t->leg_dep_[t->by_time_leg_[i]];
+        for (LegIndex i = lo; i < hi; ++i) {
+            t->by_time_dep_[i] = t->leg_dep_[t->by_time_leg_[i]];
+            t->by_time_to_[i] = t->leg_info_[t->by_time_leg_[i]].to;
+        }
     }
     return std::shared_ptr<const Timetable>(std::move(t));
 }
@@ -180,11 +210,11 @@ const Flight* Timetable::find(FlightId id) const {
 
 std::size_t Timetable::memory_bytes() const noexcept {
     std::size_t b = sizeof(*this) + bytes_of(flights_) + bytes_of(airports_) +
-                    bytes_of(route_off_) + bytes_of(routes_) + bytes_of(in_off_) +
-                    bytes_of(in_routes_) + bytes_of(leg_dep_) + bytes_of(leg_arr_) +
-                    bytes_of(leg_price_) + bytes_of(leg_flight_) + bytes_of(leg_id_) +
-                    bytes_of(leg_to_) + bytes_of(by_time_off_) + bytes_of(by_time_leg_) +
-                    bytes_of(by_time_dep_) + bytes_of(dense_ids_) + bytes_of(sorted_ids_);
+                    bytes_of(route_off_) + bytes_of(routes_) + bytes_of(route_to_) +
+                    bytes_of(in_off_) + bytes_of(in_routes_) + bytes_of(in_info_) +
+                    bytes_of(leg_dep_) + bytes_of(leg_info_) + bytes_of(by_time_off_) +
+                    bytes_of(by_time_leg_) + bytes_of(by_time_dep_) + bytes_of(by_time_to_) +
+                    bytes_of(dense_ids_) + bytes_of(sorted_ids_);
     for (const Flight& f : flights_) {
         if (f.flight_number.capacity() > 15) b += f.flight_number.capacity() + 1;
     }
