@@ -30,6 +30,8 @@ trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
 
 base="http://127.0.0.1:$port"
+# Warm up: open every pooled database connection before measuring.
+wrk -t2 -c16 -d2s "$base/api/flights/search?source=DEL&destination=BLR&date=2024-02-15&seats=2" >/dev/null
 log "search DEL→BLR (5 itineraries incl. 1-stop), ${seconds}s, 2 threads, 16 connections"
 wrk -t2 -c16 -d"${seconds}s" --latency "$base/api/flights/search?source=DEL&destination=BLR&date=2024-02-15&seats=2" \
     | grep -E "Requests/sec|50%|99%"
