@@ -3,7 +3,7 @@
 #   benchmarks/load/flight_service.sh [memory|postgres|redis] [seconds]
 # memory: in-memory adapters over the reference CSV (no databases needed);
 # postgres / redis: the local services from scripts/services.sh (flights
-# database, reset to the reference data first: its seats are sold here).
+# database, reset to the reference data before and after: its seats are sold here).
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/common.sh"
 cd "$FLIGHTBOOK_ROOT"
@@ -26,7 +26,13 @@ else
 fi
 "$exe" "${args[@]}" 2>/dev/null &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+cleanup() {
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    # The storm sells every seat: leave the reference data as it was.
+    [ "$store" = memory ] || scripts/services.sh reset >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
 
 base="http://127.0.0.1:$port"
