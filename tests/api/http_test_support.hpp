@@ -91,51 +91,43 @@ public:
 
     /// Reads until the peer closes or `timeout` passes; returns what arrived.
     std::string read_until_close(std::chrono::milliseconds timeout) {
-        std::string out;
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
         closed_ = false;
-        while (true) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) break;
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-            char buf[4096];
-            const auto n = ::recv(fd_, buf, sizeof(buf), 0);
-            if (n <= 0) {
-                closed_ = true;
-                break;
-            }
-            out.append(buf, static_cast<std::size_t>(n));
-        }
-        return out;
+        return read_while([](const std::string&) { return true; }, timeout);
     }
 
     /// Reads until `needle` has arrived (or close/timeout).
     std::string read_until(std::string_view needle, std::chrono::milliseconds timeout) {
-        std::string out;
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (out.find(needle) == std::string::npos) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) break;
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-            char buf[4096];
-            const auto n = ::recv(fd_, buf, sizeof(buf), 0);
-            if (n <= 0) {
-                closed_ = true;
-                break;
-            }
-            out.append(buf, static_cast<std::size_t>(n));
-        }
-        return out;
+        return read_while(
+            [needle](const std::string& out) { return out.find(needle) == std::string::npos; },
+            timeout);
     }
 
     /// True when the last read saw the peer close the connection.
     bool peer_closed() const { return closed_; }
 
 private:
+    // Appends whatever arrives while `more(out)` holds, until close or timeout.
+    template <typename More>
+    std::string read_while(More more, std::chrono::milliseconds timeout) {
+        std::string out;
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (more(out)) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) break;
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+            char buf[4096];
+            const auto n = ::recv(fd_, buf, sizeof(buf), 0);
+            if (n <= 0) {
+                closed_ = true;
+                break;
+            }
+            out.append(buf, static_cast<std::size_t>(n));
+        }
+        return out;
+    }
+
     int fd_ = -1;
     bool connected_ = false;
     bool closed_ = false;
