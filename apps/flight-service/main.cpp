@@ -1,9 +1,11 @@
 // flight-service: itinerary search, flights and seat accounting (SPEC §4).
 // Reads configuration, builds the adapters, wires FlightService to HTTP and
 // serves until SIGTERM/SIGINT.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "flightbook/app/config.hpp"
 #include "flightbook/app/service_config.hpp"
@@ -11,6 +13,7 @@
 #include "flightbook/flights/flight_service.hpp"
 #include "flightbook/http/flight_routes.hpp"
 #include "flightbook/http/server.hpp"
+#include "flightbook/json/writer.hpp"
 #include "flightbook/memory/flight_repository.hpp"
 #include "flightbook/memory/seat_inventory.hpp"
 #include "flightbook/periodic_task.hpp"
@@ -36,6 +39,8 @@ void define_flight_settings(app::Config& c) {
               "how often expired holds are given back"});
     c.define({"reload-interval-seconds", "FLIGHTBOOK_RELOAD_INTERVAL_SECONDS", "60",
               "how often the search timetable is rebuilt from the flights table"});
+    c.define({"reconcile-interval-seconds", "FLIGHTBOOK_RECONCILE_INTERVAL_SECONDS", "60",
+              "how often Redis seat counters are checked against PostgreSQL (0: never)"});
     c.define({"mct-minutes", "FLIGHTBOOK_MCT_MINUTES", "45", "minimum connection time"});
     c.define({"max-layover-minutes", "FLIGHTBOOK_MAX_LAYOVER_MINUTES", "240", "maximum layover"});
     c.define({"db-pool-size", "FLIGHTBOOK_DB_POOL_SIZE", "16", "PostgreSQL connections"});
@@ -46,8 +51,9 @@ void define_flight_settings(app::Config& c) {
 // The adapters behind the two ports, owned together.
 struct Stores {
     std::unique_ptr<FlightRepository> flights;
-    std::unique_ptr<SeatInventory> truth;     // PostgreSQL or memory
-    std::unique_ptr<SeatInventory> counters;  // Redis fast path, optional
+    std::unique_ptr<SeatInventory> truth;        // PostgreSQL or memory
+    std::unique_ptr<SeatInventory> counters;     // Redis fast path, optional
+    redis::RedisSeatInventory* redis = nullptr;  // == counters when they are Redis's
     SeatInventory& seats() { return counters ? *counters : *truth; }
 };
 
@@ -94,10 +100,32 @@ Result<Stores> build_stores(const app::Config& c, const Clock& clock, const http
         ro.pool_size = static_cast<std::size_t>(*pool_size);
         auto client = redis::Client::create(ro);
         if (!client) return fail(std::move(client).error());
-        s.counters = std::make_unique<redis::RedisSeatInventory>(*client, *s.truth, clock);
+        auto counters = std::make_unique<redis::RedisSeatInventory>(*client, *s.truth, clock);
+        s.redis = counters.get();
+        s.counters = std::move(counters);
     }
     log.info("stores_ready", *kind);
     return s;
+}
+
+// One reconciliation pass over every flight of the current schedule.
+void reconcile_counters(redis::RedisSeatInventory& counters, flights::FlightService& service,
+                        const http::Logger& log) {
+    const auto timetable = service.timetable();
+    if (!timetable) return;
+    std::vector<FlightId> ids;
+    ids.reserve(timetable->flights().size());
+    for (const Flight& f : timetable->flights()) ids.push_back(f.id);
+    auto report = counters.reconcile(ids);
+    if (!report) {
+        log.warn("seat_counter_reconcile_failed", report.error().message);
+    } else if (report->repaired > 0) {
+        log.info("seat_counters_repaired", "Redis counters differed from PostgreSQL",
+                 [&](json::Writer& w) {
+                     w.key("repaired").value(static_cast<std::int64_t>(report->repaired));
+                     w.key("checked").value(static_cast<std::int64_t>(report->checked));
+                 });
+    }
 }
 
 template <typename T>
@@ -128,10 +156,11 @@ int main(int argc, char** argv) {
     auto hold_ttl = config.get_int("hold-ttl-seconds", 1, 24 * 3600);
     auto sweep_ms = config.get_int("sweep-interval-ms", 10, 3'600'000);
     auto reload_s = config.get_int("reload-interval-seconds", 1, 86'400);
+    auto reconcile_s = config.get_int("reconcile-interval-seconds", 0, 86'400);
     auto mct = config.get_int("mct-minutes", 0, 24 * 60);
     auto layover = config.get_int("max-layover-minutes", 0, 7 * 24 * 60);
     if (!usable(server_options) || !usable(hold_ttl) || !usable(sweep_ms) || !usable(reload_s) ||
-        !usable(mct) || !usable(layover)) {
+        !usable(reconcile_s) || !usable(mct) || !usable(layover)) {
         return 2;
     }
 
@@ -169,9 +198,16 @@ int main(int argc, char** argv) {
     PeriodicTask reloader(std::chrono::seconds{*reload_s}, [&service, &log] {
         if (auto r = service.reload(); !r) log.warn("schedule_reload_failed", r.error().message);
     });
+    // Repairs Redis counters that drifted from PostgreSQL (a process that
+    // died between counting a hold and committing it leaves one too low).
+    PeriodicTask reconciler(
+        std::chrono::seconds{std::max<std::int64_t>(*reconcile_s, 1)},
+        [&service, &stores, &log] { reconcile_counters(*stores->redis, service, log); });
     sweeper.start();
     reloader.start();
+    if (stores->redis != nullptr && *reconcile_s > 0) reconciler.start();
     const int rc = app::serve_until_signal(server, signals, log);
+    reconciler.stop();
     reloader.stop();
     sweeper.stop();
     return rc;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <unordered_map>
+
 #include "embedded_scripts.hpp"
 
 namespace flightbook::redis {
@@ -20,6 +23,21 @@ const Script& load_script() {
     static const Script script{"seat_load", std::string(embedded_script("seat_load"))};
     return script;
 }
+const Script& read_script() {
+    static const Script script{"seat_read", std::string(embedded_script("seat_read"))};
+    return script;
+}
+const Script& reconcile_script() {
+    static const Script script{"seat_reconcile", std::string(embedded_script("seat_reconcile"))};
+    return script;
+}
+
+// Status codes returned by seat_reconcile.lua.
+constexpr std::int64_t kReconcileRewritten = 1;
+constexpr std::int64_t kReconcileChanged = 0;
+
+// Reconciliation reads this many counters per round trip.
+constexpr std::size_t kReconcileBatch = 500;
 
 // Status codes returned by seat_hold.lua.
 constexpr std::int64_t kHoldCounted = 1;
@@ -172,8 +190,68 @@ Status RedisSeatInventory::reset_counter(FlightId flight) {
     return ok();
 }
 
+Result<ReconcileReport> RedisSeatInventory::reconcile(const std::vector<FlightId>& flights) {
+    ReconcileReport report;
+    for (std::size_t from = 0; from < flights.size(); from += kReconcileBatch) {
+        const auto to = std::min(flights.size(), from + kReconcileBatch);
+        const std::vector<FlightId> batch(flights.begin() + static_cast<std::ptrdiff_t>(from),
+                                          flights.begin() + static_cast<std::ptrdiff_t>(to));
+        FLIGHTBOOK_TRY_STATUS(reconcile_batch(batch, report));
+    }
+    return report;
+}
+
+// The counters are read before the truth, and a rewrite only applies if the
+// counter's version is still the one read. An operation the truth has seen
+// but the counter has not yet (a release between its commit and its
+// give-back) can then only push the counter above the truth, never below.
+Status RedisSeatInventory::reconcile_batch(const std::vector<FlightId>& flights,
+                                           ReconcileReport& report) {
+    std::vector<std::string> keys;
+    keys.reserve(flights.size());
+    for (FlightId f : flights) keys.push_back(counter_key(f));
+    auto read = client_->eval(read_script(), keys, {});
+    if (!read) return fail(std::move(read).error());
+    if (read->elements.size() != 3 * flights.size()) {
+        return fail(ErrorCode::kInternal, "redis: seat_read returned an unexpected reply");
+    }
+    auto truth = truth_.availability_many(flights);
+    if (!truth) return fail(std::move(truth).error());
+    std::unordered_map<FlightId, SeatCounts> by_id;
+    for (const SeatCounts& c : *truth) by_id.emplace(c.flight_id, c);
+    for (std::size_t i = 0; i < flights.size(); ++i) {
+        const Reply& available = read->elements[3 * i];
+        const Reply& total = read->elements[3 * i + 1];
+        const Reply& version = read->elements[3 * i + 2];
+        if (available.is_nil() || total.is_nil()) {
+            ++report.missing;
+            continue;
+        }
+        const auto truth_counts = by_id.find(flights[i]);
+        if (truth_counts == by_id.end()) continue;  // unknown to the truth: not ours to judge
+        ++report.checked;
+        const SeatCounts& want = truth_counts->second;
+        if (available.as_integer() == want.available && total.as_integer() == want.total) continue;
+        auto rewritten =
+            client_->eval(reconcile_script(), {keys[i]},
+                          {version.is_nil() ? std::string() : version.str,
+                           std::to_string(want.available), std::to_string(want.total)});
+        if (!rewritten) return fail(std::move(rewritten).error());
+        if (rewritten->integer == kReconcileRewritten) {
+            ++report.repaired;
+            ++counter_repairs_;
+        } else if (rewritten->integer == kReconcileChanged) {
+            ++report.busy;
+        } else {
+            ++report.missing;
+        }
+    }
+    return ok();
+}
+
 SeatCounterStats RedisSeatInventory::stats() const noexcept {
-    return SeatCounterStats{fast_rejections_.load(), counter_loads_.load(), redis_failures_.load()};
+    return SeatCounterStats{fast_rejections_.load(), counter_loads_.load(), redis_failures_.load(),
+                            counter_repairs_.load()};
 }
 
 }  // namespace flightbook::redis

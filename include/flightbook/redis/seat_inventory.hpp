@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "flightbook/clock.hpp"
 #include "flightbook/ports/seat_inventory.hpp"
@@ -28,6 +29,15 @@ struct SeatCounterStats {
     std::uint64_t fast_rejections = 0;  ///< Sold-out holds turned away by Redis alone.
     std::uint64_t counter_loads = 0;    ///< Counters created from the source of truth.
     std::uint64_t redis_failures = 0;   ///< Calls that fell back to the truth alone.
+    std::uint64_t counter_repairs = 0;  ///< Counters rewritten by `reconcile`.
+};
+
+/// What one `reconcile` call found.
+struct ReconcileReport {
+    std::size_t checked = 0;   ///< Counters compared with the truth.
+    std::size_t repaired = 0;  ///< Counters that differed and were rewritten.
+    std::size_t busy = 0;      ///< Differed, but changed while compared: left for next time.
+    std::size_t missing = 0;   ///< Flights without a counter (nothing to repair).
 };
 
 /// Seat accounting with Redis counters as a fast path and `truth` as the
@@ -67,6 +77,17 @@ public:
     /// truth. An operator action for when counters drifted (docs/redis.md).
     [[nodiscard]] Status reset_counter(FlightId flight);
 
+    /// Compares the counters of `flights` with the truth and rewrites each one
+    /// that differs, unless it changed while being compared (a version
+    /// compare-and-set). Repairs the drift left by a process that died between
+    /// counting a hold and committing it, which would otherwise turn away
+    /// requests for seats the truth still has. Safe while holds and releases
+    /// run: a rewrite may leave a counter above the truth for a moment (more
+    /// requests go on to the truth, which decides), never below it
+    /// (docs/seats.md, "Counter drift"). Missing counters stay missing.
+    /// Reads in batches of 500: one Redis round trip and one truth query each.
+    [[nodiscard]] Result<ReconcileReport> reconcile(const std::vector<FlightId>& flights);
+
     [[nodiscard]] SeatCounterStats stats() const noexcept;
     [[nodiscard]] const SeatCounterOptions& options() const noexcept { return options_; }
 
@@ -75,6 +96,8 @@ private:
     [[nodiscard]] Result<FastPath> count_hold(const HoldRequest& request,
                                               const std::vector<SeatLeg>& legs);
     void give_back_counts(const std::vector<SeatLeg>& legs);
+    [[nodiscard]] Status reconcile_batch(const std::vector<FlightId>& flights,
+                                         ReconcileReport& report);
     [[nodiscard]] std::string counter_key(FlightId flight) const;
 
     std::shared_ptr<Client> client_;
@@ -84,6 +107,7 @@ private:
     std::atomic<std::uint64_t> fast_rejections_{0};
     std::atomic<std::uint64_t> counter_loads_{0};
     std::atomic<std::uint64_t> redis_failures_{0};
+    std::atomic<std::uint64_t> counter_repairs_{0};
 };
 
 }  // namespace flightbook::redis

@@ -5,5 +5,5 @@
 if redis.call('EXISTS', KEYS[1]) == 1 then
     return 0
 end
-redis.call('HSET', KEYS[1], 'available', ARGV[1], 'total', ARGV[2])
+redis.call('HSET', KEYS[1], 'available', ARGV[1], 'total', ARGV[2], 'v', 0)
 return 1
