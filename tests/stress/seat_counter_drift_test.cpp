@@ -61,8 +61,8 @@ TEST_CASE("reconcile: a count left by a dead process no longer turns away seats 
     // Every seat PostgreSQL has can be sold again, and not one more.
     for (int i = 0; i < 3; ++i) {
         INFO("hold " << i);
-        CHECK(f.inventory().hold(hold_request(f.clock, "drift-c" + std::to_string(i),
-                                              {{flight, 1}})));
+        CHECK(f.inventory().hold(
+            hold_request(f.clock, "drift-c" + std::to_string(i), {{flight, 1}})));
     }
     CHECK_FALSE(f.inventory().hold(hold_request(f.clock, "drift-d", {{flight, 1}})));
     check_counts(f.inventory(), flight);
