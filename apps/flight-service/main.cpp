@@ -153,12 +153,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     auto server_options = app::server_options(config, "flight-service");
-    auto hold_ttl = config.get_int("hold-ttl-seconds", 1, 24 * 3600);
+    auto hold_ttl = config.get_int("hold-ttl-seconds", 1, 86'400);
     auto sweep_ms = config.get_int("sweep-interval-ms", 10, 3'600'000);
     auto reload_s = config.get_int("reload-interval-seconds", 1, 86'400);
     auto reconcile_s = config.get_int("reconcile-interval-seconds", 0, 86'400);
-    auto mct = config.get_int("mct-minutes", 0, 24 * 60);
-    auto layover = config.get_int("max-layover-minutes", 0, 7 * 24 * 60);
+    auto mct = config.get_int("mct-minutes", 0, 1'440);
+    auto layover = config.get_int("max-layover-minutes", 0, 10'080);
     if (!usable(server_options) || !usable(hold_ttl) || !usable(sweep_ms) || !usable(reload_s) ||
         !usable(reconcile_s) || !usable(mct) || !usable(layover)) {
         return 2;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -58,7 +59,8 @@ std::string error_json(const Error& e) {
 
 std::int64_t percentile(std::vector<std::int64_t>& sorted, double p) {
     if (sorted.empty()) return 0;
-    const auto idx = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
+    const auto idx =
+        static_cast<std::size_t>(std::lround(p * static_cast<double>(sorted.size() - 1)));
     return sorted[std::min(idx, sorted.size() - 1)];
 }
 
@@ -182,9 +184,9 @@ int run_search(const std::vector<std::string_view>& argv) {
     auto schedule_path = args->get("schedule");
     if (!schedule_path) return usage("--schedule is required");
     search::SearchRules rules;
-    auto mct = args->integer("mct-minutes", rules.mct_minutes, 0, 7 * 24 * 60);
+    auto mct = args->integer("mct-minutes", rules.mct_minutes, 0, 10'080);
     if (!mct) return usage(mct.error().message);
-    auto layover = args->integer("max-layover-minutes", rules.max_layover_minutes, 0, 7 * 24 * 60);
+    auto layover = args->integer("max-layover-minutes", rules.max_layover_minutes, 0, 10'080);
     if (!layover) return usage(layover.error().message);
     rules.mct_minutes = static_cast<int>(*mct);
     rules.max_layover_minutes = static_cast<int>(*layover);

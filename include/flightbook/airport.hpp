@@ -22,6 +22,7 @@ public:
     [[nodiscard]] std::string_view view() const noexcept { return {chars_.data(), 3}; }
     [[nodiscard]] std::string str() const { return std::string(view()); }
 
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
     friend auto operator<=>(const AirportCode&, const AirportCode&) = default;
 
     /// An empty placeholder (three NUL bytes) so that structs holding codes

@@ -21,6 +21,7 @@ public:
 
     [[nodiscard]] constexpr Rep value() const noexcept { return value_; }
 
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
     friend constexpr auto operator<=>(StrongId, StrongId) = default;
 
 private:

@@ -72,7 +72,8 @@ struct Server::Impl {
     int expect_continue(const httplib::Request& req, httplib::Response& res);
     void handle(const httplib::Request& req, httplib::Response& res);
     HttpServer::HandlerResponse on_error(const httplib::Request& req, httplib::Response& res);
-    void on_exception(const httplib::Request& req, httplib::Response& res, std::exception_ptr ep);
+    void on_exception(const httplib::Request& req, httplib::Response& res,
+                      const std::exception_ptr& ep);
     void post_routing(const httplib::Request& req, httplib::Response& res);
     void on_complete(const httplib::Request& req, const httplib::Response& res);
 
@@ -217,7 +218,7 @@ HttpServer::HandlerResponse Server::Impl::on_error(const httplib::Request& /*req
 }
 
 void Server::Impl::on_exception(const httplib::Request& /*req*/, httplib::Response& res,
-                                std::exception_ptr ep) {
+                                const std::exception_ptr& ep) {
     std::string what = "unknown exception";
     try {
         if (ep) std::rethrow_exception(ep);
@@ -296,7 +297,8 @@ Response Server::Impl::ready() {
     message.pop_back();
     w.begin_object().key("error").value("unavailable").key("message").value(message);
     w.key("service").value(options.service_name).key("checks").begin_object();
-    for (const auto& [name, check] : checks) {
+    for (const auto& entry : checks) {
+        const std::string& name = entry.first;
         auto it = std::find_if(failures.begin(), failures.end(),
                                [&](const auto& f) { return f.first == name; });
         w.key(name).value(it == failures.end() ? std::string_view("ok")
@@ -375,8 +377,8 @@ Result<int> Server::start() {
             return im.on_error(req, res);
         }));
     http.set_exception_handler(
-        [&im](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-            im.on_exception(req, res, std::move(ep));
+        [&im](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
+            im.on_exception(req, res, ep);
         });
     http.set_post_routing_handler(
         [&im](const httplib::Request& req, httplib::Response& res) { im.post_routing(req, res); });

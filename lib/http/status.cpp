@@ -6,8 +6,8 @@ int status_for(ErrorCode code) noexcept {
     switch (code) {
         case ErrorCode::kInvalidArgument: return 400;
         case ErrorCode::kNotFound: return 404;
-        case ErrorCode::kAlreadyExists: return 409;
-        case ErrorCode::kConflict: return 409;
+        case ErrorCode::kAlreadyExists:
+        case ErrorCode::kConflict:
         case ErrorCode::kFailedPrecondition: return 409;
         case ErrorCode::kUnauthenticated: return 401;
         case ErrorCode::kPermissionDenied: return 403;

@@ -11,11 +11,14 @@ namespace flightbook::postgres {
 
 namespace {
 
-// Propagates the error of a Result expression, else binds its value.
+// Propagates the error of a Result expression, else binds its value. `var`
+// names a declaration, so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define FLIGHTBOOK_PG_TRY(var, expr)                                   \
     auto var##_result_ = (expr);                                       \
     if (!var##_result_) return fail(std::move(var##_result_).error()); \
     auto var = std::move(var##_result_).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 Result<std::vector<SeatLeg>> read_legs(Connection& conn, const ReservationId& id) {
     FLIGHTBOOK_PG_TRY(rows, conn.exec(queries::kSelectLegs, {id.str()}));

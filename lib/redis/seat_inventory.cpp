@@ -130,9 +130,10 @@ Result<Reservation> RedisSeatInventory::hold(const HoldRequest& request) {
     // is given back.
     if (path == FastPath::kCounted && (!held || !held->applied)) {
         give_back_counts(*legs);
-        if (!held)
+        if (!held) {
             (void)client_->command(
                 {"DEL", options_.key_prefix + "rsv:" + request.reservation_id.str()});
+        }
     }
     return held;
 }

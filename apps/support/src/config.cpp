@@ -30,7 +30,9 @@ std::string where(const Setting& s) {
 
 EnvLookup process_env() {
     return [](std::string_view name) -> std::optional<std::string> {
-        const char* value = std::getenv(std::string(name).c_str());
+        // Read once at startup, before any thread exists; nothing calls setenv.
+        const char* value =
+            std::getenv(std::string(name).c_str());  // NOLINT(concurrency-mt-unsafe)
         if (value == nullptr) return std::nullopt;
         return std::string(value);
     };

@@ -24,6 +24,7 @@ public:
 
     [[nodiscard]] const std::string& str() const noexcept { return value_; }
 
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
     friend auto operator<=>(const ReservationId&, const ReservationId&) = default;
 
     ReservationId() = default;

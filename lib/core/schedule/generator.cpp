@@ -73,10 +73,11 @@ std::vector<Leg> make_routes(const std::vector<Airport>& ap, int flights_per_day
     auto nearest_hubs = [&](int a, std::size_t k) {
         std::vector<std::pair<double, int>> d;
         for (int h : hubs) {
-            if (h != a)
+            if (h != a) {
                 d.emplace_back(great_circle_km(ap[static_cast<std::size_t>(a)],
                                                ap[static_cast<std::size_t>(h)]),
                                h);
+            }
         }
         std::sort(d.begin(), d.end());
         d.resize(std::min(d.size(), k));
@@ -171,7 +172,7 @@ Result<std::vector<Flight>> generate_schedule(const GeneratorOptions& o) {
         std::int64_t total = 0;
         for (std::size_t r = 0; r < routes.size(); ++r) {
             freq[r] = std::max(1, static_cast<int>(std::lround(raw[r] * scale)));
-            total += 2 * freq[r];
+            total += 2 * static_cast<std::int64_t>(freq[r]);
         }
         if (total == 0) break;
         scale *= target / static_cast<double>(total);
@@ -209,10 +210,10 @@ Result<std::vector<Flight>> generate_schedule(const GeneratorOptions& o) {
                     local = kBanksLocal[bank] - 10 - static_cast<std::int64_t>(rng.below(50)) -
                             block_min;
                 } else {
-                    local = 6 * 60 +
+                    local = 360 +  // 06:00
                             static_cast<std::int64_t>((slot + rng.uniform()) * 17.0 * 60.0 / f);
                 }
-                local = round_to(std::clamp<std::int64_t>(local, 5 * 60, 23 * 60 + 55), 5);
+                local = round_to(std::clamp<std::int64_t>(local, 300, 1'435), 5);
                 const double hour = static_cast<double>(local) / 60.0;
                 const double time_factor = (hour >= 7 && hour < 9) || (hour >= 17 && hour < 20)
                                                ? 1.2

@@ -47,7 +47,7 @@ Result<SearchResult> BruteForceSearch::search(const SeatAvailability& seats, con
         frontier = std::move(next);
     }
 
-    const auto keep = static_cast<std::size_t>(q.offset + q.limit);
+    const auto keep = static_cast<std::size_t>(q.offset) + static_cast<std::size_t>(q.limit);
     auto worse = [&](const Itinerary& a, const Itinerary& b) {
         return itinerary_before(a, b, q.sort_by);
     };

@@ -242,7 +242,7 @@ public:
             if (!seats) return Response::from_error(seats.error());
             legs.push_back(SeatLeg{FlightId{*id}, *seats});
         }
-        auto ttl = body->get_optional_int64("ttl_seconds", 1, 24 * 3600);
+        auto ttl = body->get_optional_int64("ttl_seconds", 1, 86'400);
         if (!ttl) return Response::from_error(ttl.error());
         auto change = service_.hold(*rid, std::move(legs), std::chrono::seconds{ttl->value_or(0)});
         if (!change) return seat_error(change.error());
