@@ -213,7 +213,7 @@ Result<std::vector<Flight>> generate_schedule(const GeneratorOptions& o) {
                     local = 360 +  // 06:00
                             static_cast<std::int64_t>((slot + rng.uniform()) * 17.0 * 60.0 / f);
                 }
-                local = round_to(std::clamp<std::int64_t>(local, 300, 1'435), 5);
+                local = round_to(std::clamp<std::int64_t>(local, 300, 1'435), 5);  // 05:00-23:55
                 const double hour = static_cast<double>(local) / 60.0;
                 const double time_factor = (hour >= 7 && hour < 9) || (hour >= 17 && hour < 20)
                                                ? 1.2
