@@ -16,6 +16,7 @@
 #include "flightbook/json/writer.hpp"
 #include "flightbook/memory/flight_repository.hpp"
 #include "flightbook/memory/seat_inventory.hpp"
+#include "flightbook/metrics/registry.hpp"
 #include "flightbook/periodic_task.hpp"
 #include "flightbook/postgres/flight_repository.hpp"
 #include "flightbook/postgres/pool.hpp"
@@ -108,9 +109,10 @@ Result<Stores> build_stores(const app::Config& c, const Clock& clock, const http
     return s;
 }
 
-// One reconciliation pass over every flight of the current schedule.
+// One reconciliation pass over every flight of the current schedule;
+// `outcomes` counts compared, repaired and busy counters.
 void reconcile_counters(redis::RedisSeatInventory& counters, flights::FlightService& service,
-                        const http::Logger& log) {
+                        metrics::CounterFamily& outcomes, const http::Logger& log) {
     const auto timetable = service.timetable();
     if (!timetable) return;
     std::vector<FlightId> ids;
@@ -119,7 +121,12 @@ void reconcile_counters(redis::RedisSeatInventory& counters, flights::FlightServ
     auto report = counters.reconcile(ids);
     if (!report) {
         log.warn("seat_counter_reconcile_failed", report.error().message);
-    } else if (report->repaired > 0) {
+        return;
+    }
+    outcomes.with({"checked"}).inc(report->checked);
+    outcomes.with({"repaired"}).inc(report->repaired);
+    outcomes.with({"busy"}).inc(report->busy);
+    if (report->repaired > 0) {
         log.info("seat_counters_repaired", "Redis counters differed from PostgreSQL",
                  [&](json::Writer& w) {
                      w.key("repaired").value(static_cast<std::int64_t>(report->repaired));
@@ -200,9 +207,13 @@ int main(int argc, char** argv) {
     });
     // Repairs Redis counters that drifted from PostgreSQL (a process that
     // died between counting a hold and committing it leaves one too low).
-    PeriodicTask reconciler(
-        std::chrono::seconds{std::max<std::int64_t>(*reconcile_s, 1)},
-        [&service, &stores, &log] { reconcile_counters(*stores->redis, service, log); });
+    auto& outcomes =
+        registry->counter("flightbook_seat_counter_reconcile_total",
+                          "Redis seat counters compared with PostgreSQL, by outcome", {"outcome"});
+    PeriodicTask reconciler(std::chrono::seconds{std::max<std::int64_t>(*reconcile_s, 1)},
+                            [&service, &stores, &outcomes, &log] {
+                                reconcile_counters(*stores->redis, service, outcomes, log);
+                            });
     sweeper.start();
     reloader.start();
     if (stores->redis != nullptr && *reconcile_s > 0) reconciler.start();
