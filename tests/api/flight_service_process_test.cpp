@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 
 #include <csignal>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "../integration/support/test_env.hpp"
 #include "flightbook/http/client.hpp"
@@ -24,8 +26,12 @@ constexpr const char* kToken = "process-test-token";
 // One flight-service process. Bounded waits everywhere.
 class FlightServiceProcess {
 public:
-    FlightServiceProcess(const PgSchema& schema, int redis_port)
-        : dsn_(schema.dsn()), redis_port_(redis_port), port_(testing::free_port()) {
+    FlightServiceProcess(const PgSchema& schema, int redis_port,
+                         std::vector<std::string> extra_args = {})
+        : dsn_(schema.dsn()),
+          redis_port_(redis_port),
+          port_(testing::free_port()),
+          extra_args_(std::move(extra_args)) {
         start();
     }
     ~FlightServiceProcess() { kill_now(); }
@@ -34,18 +40,35 @@ public:
         REQUIRE(pid_ <= 0);
         const std::string exe =
             std::string(FLIGHTBOOK_BINARY_DIR) + "/apps/flight-service/flight-service";
-        const std::string port = std::to_string(port_);
-        const std::string redis_port = std::to_string(redis_port_);
+        std::vector<std::string> args{exe,
+                                      "--port",
+                                      std::to_string(port_),
+                                      "--db-dsn",
+                                      dsn_,
+                                      "--redis-host",
+                                      "127.0.0.1",
+                                      "--redis-port",
+                                      std::to_string(redis_port_),
+                                      "--hold-ttl-seconds",
+                                      "2",
+                                      "--sweep-interval-ms",
+                                      "100",
+                                      "--service-token",
+                                      kToken,
+                                      "--access-log",
+                                      "false",
+                                      "--db-pool-size",
+                                      "4"};
+        args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+        std::vector<char*> argv;  // built before fork: the child only execs
+        for (std::string& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
         pid_ = ::fork();
         REQUIRE(pid_ >= 0);
         if (pid_ == 0) {
             const int devnull = ::open("/dev/null", O_WRONLY);
             if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
-            ::execl(exe.c_str(), exe.c_str(), "--port", port.c_str(), "--db-dsn", dsn_.c_str(),
-                    "--redis-host", "127.0.0.1", "--redis-port", redis_port.c_str(),
-                    "--hold-ttl-seconds", "2", "--sweep-interval-ms", "100", "--service-token",
-                    kToken, "--access-log", "false", "--db-pool-size", "4",
-                    static_cast<char*>(nullptr));
+            ::execv(exe.c_str(), argv.data());
             ::_exit(127);
         }
         auto c = client();
@@ -100,6 +123,7 @@ private:
     std::string dsn_;
     int redis_port_;
     int port_;
+    std::vector<std::string> extra_args_;
     pid_t pid_ = -1;
 };
 
@@ -228,4 +252,51 @@ TEST_CASE("Redis FLUSHALL and restart under the service lose no sale and oversel
     CHECK(refused == 50);
     CHECK(booked_in_postgres(schema, 3) == 180);
     CHECK(available_via_api(c, 3) == 0);
+}
+
+TEST_CASE("a count left in Redis by a dead process is repaired: every seat PostgreSQL has sells") {
+    PgSchema schema;
+    RedisServerProcess redis;
+    FlightServiceProcess service(schema, redis.port(), {"--reconcile-interval-seconds", "1"});
+    auto c = service.client();
+    // AI103 (id 3): 100 seats left. One sale creates its Redis counter.
+    auto first = c.post("/api/flights/seats/decrement",
+                        R"({"flight_id":3,"seats":1,"date":"2024-02-15","reservation_id":"r-0"})");
+    REQUIRE(first);
+    REQUIRE(first->status == 200);
+
+    // What a process killed between the Redis count and the PostgreSQL
+    // commit of a 60-seat hold leaves behind.
+    auto raw =
+        redis::Client::create(redis::ClientOptions{"127.0.0.1", redis.port(), 1, 500, 500, 500});
+    REQUIRE(raw);
+    REQUIRE((*raw)->command({"HINCRBY", "flightbook:seats:flight:3", "available", "-60"}));
+    REQUIRE((*raw)->command({"HINCRBY", "flightbook:seats:flight:3", "v", "1"}));
+
+    // The service repairs the counter within a few passes (bounded wait).
+    bool repaired = false;
+    for (int i = 0; i < 100 && !repaired; ++i) {
+        auto counter = (*raw)->command({"HGET", "flightbook:seats:flight:3", "available"});
+        REQUIRE(counter);
+        repaired = counter->as_integer() == 99;
+        if (!repaired) std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(repaired);
+    auto metrics = c.get("/metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->body.find(R"(flightbook_seat_counter_reconcile_total{outcome="repaired"} )") !=
+          std::string::npos);
+
+    // All 99 remaining seats sell (the drifted counter would have refused
+    // them), and not one more.
+    auto rest = c.post("/api/flights/seats/decrement",
+                       R"({"flight_id":3,"seats":99,"date":"2024-02-15","reservation_id":"r-1"})");
+    REQUIRE(rest);
+    CHECK(rest->status == 200);
+    auto more = c.post("/api/flights/seats/decrement",
+                       R"({"flight_id":3,"seats":1,"date":"2024-02-15","reservation_id":"r-2"})");
+    REQUIRE(more);
+    CHECK(more->status == 409);
+    CHECK(booked_in_postgres(schema, 3) == 180);
+    CHECK(service.terminate() == 0);
 }
