@@ -11,25 +11,21 @@ namespace flightbook::redis {
 
 namespace {
 
-const Script& hold_script() {
-    static const Script script{"seat_hold", std::string(embedded_script("seat_hold"))};
-    return script;
-}
-const Script& release_script() {
-    static const Script script{"seat_release", std::string(embedded_script("seat_release"))};
-    return script;
-}
-const Script& load_script() {
-    static const Script script{"seat_load", std::string(embedded_script("seat_load"))};
-    return script;
-}
-const Script& read_script() {
-    static const Script script{"seat_read", std::string(embedded_script("seat_read"))};
-    return script;
-}
-const Script& reconcile_script() {
-    static const Script script{"seat_reconcile", std::string(embedded_script("seat_reconcile"))};
-    return script;
+// The Lua scripts of the seat counters, built once from the embedded sources.
+struct SeatScripts {
+    static Script make(std::string_view name) {
+        return Script{std::string(name), std::string(embedded_script(name))};
+    }
+    Script hold = make("seat_hold");
+    Script release = make("seat_release");
+    Script load = make("seat_load");
+    Script read = make("seat_read");
+    Script reconcile = make("seat_reconcile");
+};
+
+const SeatScripts& scripts() {
+    static const SeatScripts all;
+    return all;
 }
 
 // Status codes returned by seat_reconcile.lua.
@@ -67,7 +63,7 @@ Result<RedisSeatInventory::FastPath> RedisSeatInventory::count_hold(
     }
     // Each round either decides or loads one missing counter: bounded by the legs.
     for (std::size_t round = 0; round <= legs.size(); ++round) {
-        auto reply = client_->eval(hold_script(), keys, args);
+        auto reply = client_->eval(scripts().hold, keys, args);
         if (!reply) return fail(std::move(reply).error());
         if (reply->elements.size() != 2) {
             return fail(ErrorCode::kInternal, "redis: seat_hold returned an unexpected reply");
@@ -87,7 +83,7 @@ Result<RedisSeatInventory::FastPath> RedisSeatInventory::count_hold(
             return fail(std::move(counts).error());
         }
         auto loaded =
-            client_->eval(load_script(), {keys[leg_index + 1]},
+            client_->eval(scripts().load, {keys[leg_index + 1]},
                           {std::to_string(counts->available), std::to_string(counts->total)});
         if (!loaded) return fail(std::move(loaded).error());
         if (loaded->integer == 1) ++counter_loads_;
@@ -104,7 +100,7 @@ void RedisSeatInventory::give_back_counts(const std::vector<SeatLeg>& legs) {
     }
     // Best effort: a lost increment leaves the counter low until it is reset
     // or lost; the truth still decides every hold.
-    if (!client_->eval(release_script(), keys, args)) ++redis_failures_;
+    if (!client_->eval(scripts().release, keys, args)) ++redis_failures_;
 }
 
 Result<Reservation> RedisSeatInventory::hold(const HoldRequest& request) {
@@ -211,7 +207,7 @@ Status RedisSeatInventory::reconcile_batch(const std::vector<FlightId>& flights,
     std::vector<std::string> keys;
     keys.reserve(flights.size());
     for (FlightId f : flights) keys.push_back(counter_key(f));
-    auto read = client_->eval(read_script(), keys, {});
+    auto read = client_->eval(scripts().read, keys, {});
     if (!read) return fail(std::move(read).error());
     if (read->elements.size() != 3 * flights.size()) {
         return fail(ErrorCode::kInternal, "redis: seat_read returned an unexpected reply");
@@ -234,7 +230,7 @@ Status RedisSeatInventory::reconcile_batch(const std::vector<FlightId>& flights,
         const SeatCounts& want = truth_counts->second;
         if (available.as_integer() == want.available && total.as_integer() == want.total) continue;
         auto rewritten =
-            client_->eval(reconcile_script(), {keys[i]},
+            client_->eval(scripts().reconcile, {keys[i]},
                           {version.is_nil() ? std::string() : version.str,
                            std::to_string(want.available), std::to_string(want.total)});
         if (!rewritten) return fail(std::move(rewritten).error());

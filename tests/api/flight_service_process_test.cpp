@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "../integration/support/test_env.hpp"
 #include "flightbook/http/client.hpp"
 #include "flightbook/http/json.hpp"
@@ -140,6 +142,17 @@ std::int64_t available_via_api(http::Client& c, int flight) {
         .value();
 }
 
+// POST /api/flights/seats/decrement for `seats` seats of flight `flight` on
+// 2024-02-15; the HTTP status.
+int decrement(http::Client& c, int flight, int seats, const std::string& reservation) {
+    auto r = c.post("/api/flights/seats/decrement",
+                    fmt::format(R"({{"flight_id":{},"seats":{},"date":"2024-02-15",)"
+                                R"("reservation_id":"{}"}})",
+                                flight, seats, reservation));
+    REQUIRE(r);
+    return r->status;
+}
+
 // booked_seats in PostgreSQL, the source of truth.
 std::int64_t booked_in_postgres(const PgSchema& schema, int flight) {
     auto conn = schema.connect();
@@ -162,10 +175,7 @@ TEST_CASE("flight-service serves search and seats from PostgreSQL + Redis") {
         json_of(c.get("/api/flights/search?source=DEL&destination=BLR&date=2024-02-15&seats=2"));
     CHECK(found.get_int64("count").value() == 5);
 
-    auto sold = c.post("/api/flights/seats/decrement",
-                       R"({"flight_id":1,"seats":4,"date":"2024-02-15","reservation_id":"p-1"})");
-    REQUIRE(sold);
-    CHECK(sold->status == 200);
+    CHECK(decrement(c, 1, 4, "p-1") == 200);
     CHECK(booked_in_postgres(schema, 1) == 54);
     CHECK(available_via_api(c, 1) == 126);
 
@@ -222,11 +232,7 @@ TEST_CASE("Redis FLUSHALL and restart under the service lose no sale and oversel
     // AI103 (id 3): 100 seats left. Sell 30, lose Redis, sell until refused.
     int sold = 0;
     for (int i = 0; i < 30; ++i) {
-        auto r = c.post("/api/flights/seats/decrement",
-                        R"({"flight_id":3,"seats":1,"date":"2024-02-15","reservation_id":"a-)" +
-                            std::to_string(i) + R"("})");
-        REQUIRE(r);
-        if (r->status == 200) ++sold;
+        if (decrement(c, 3, 1, "a-" + std::to_string(i)) == 200) ++sold;
     }
     CHECK(sold == 30);
     auto flush =
@@ -237,14 +243,11 @@ TEST_CASE("Redis FLUSHALL and restart under the service lose no sale and oversel
     redis.start();
     int refused = 0;
     for (int i = 0; i < 120; ++i) {
-        auto r = c.post("/api/flights/seats/decrement",
-                        R"({"flight_id":3,"seats":1,"date":"2024-02-15","reservation_id":"b-)" +
-                            std::to_string(i) + R"("})");
-        REQUIRE(r);
-        if (r->status == 200) {
+        const int status = decrement(c, 3, 1, "b-" + std::to_string(i));
+        if (status == 200) {
             ++sold;
         } else {
-            CHECK(r->status == 409);
+            CHECK(status == 409);
             ++refused;
         }
     }
@@ -260,10 +263,7 @@ TEST_CASE("a count left in Redis by a dead process is repaired: every seat Postg
     FlightServiceProcess service(schema, redis.port(), {"--reconcile-interval-seconds", "1"});
     auto c = service.client();
     // AI103 (id 3): 100 seats left. One sale creates its Redis counter.
-    auto first = c.post("/api/flights/seats/decrement",
-                        R"({"flight_id":3,"seats":1,"date":"2024-02-15","reservation_id":"r-0"})");
-    REQUIRE(first);
-    REQUIRE(first->status == 200);
+    REQUIRE(decrement(c, 3, 1, "r-0") == 200);
 
     // What a process killed between the Redis count and the PostgreSQL
     // commit of a 60-seat hold leaves behind.
@@ -289,14 +289,8 @@ TEST_CASE("a count left in Redis by a dead process is repaired: every seat Postg
 
     // All 99 remaining seats sell (the drifted counter would have refused
     // them), and not one more.
-    auto rest = c.post("/api/flights/seats/decrement",
-                       R"({"flight_id":3,"seats":99,"date":"2024-02-15","reservation_id":"r-1"})");
-    REQUIRE(rest);
-    CHECK(rest->status == 200);
-    auto more = c.post("/api/flights/seats/decrement",
-                       R"({"flight_id":3,"seats":1,"date":"2024-02-15","reservation_id":"r-2"})");
-    REQUIRE(more);
-    CHECK(more->status == 409);
+    CHECK(decrement(c, 3, 99, "r-1") == 200);
+    CHECK(decrement(c, 3, 1, "r-2") == 409);
     CHECK(booked_in_postgres(schema, 3) == 180);
     CHECK(service.terminate() == 0);
 }
