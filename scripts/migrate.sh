@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Applies the numbered SQL files in sql/flights/ to the flights database and
-# sql/bookings/ to the bookings database, each once, in order, each in its own
+# Applies the numbered SQL files in sql/<db>/ to each service's database
+# (flights, bookings, payments), each once, in order, each in its own
 # transaction. Applied versions are recorded in schema_migrations.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -24,3 +24,4 @@ migrate_db() {
 
 migrate_db flights "$FLIGHTBOOK_ROOT/sql/flights"
 migrate_db bookings "$FLIGHTBOOK_ROOT/sql/bookings"
+migrate_db payments "$FLIGHTBOOK_ROOT/sql/payments"

@@ -12,7 +12,7 @@ set -euo pipefail
 PGDIR="$FLIGHTBOOK_STATE_DIR/postgres"
 PGDATA="$PGDIR/data"
 REDISDIR="$FLIGHTBOOK_STATE_DIR/redis"
-DATABASES=(flights bookings flightbook_test)
+DATABASES=(flights bookings payments flightbook_test)
 
 pg_running() { [ -f "$PGDATA/postmaster.pid" ] && as_pg "$(pg_bindir)/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 redis_running() { redis-cli -h 127.0.0.1 -p "$FLIGHTBOOK_REDIS_PORT" ping 2>/dev/null | grep -q PONG; }

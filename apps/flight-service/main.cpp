@@ -7,11 +7,12 @@
 #include <optional>
 #include <vector>
 
+#include "flightbook/api/flight_routes.hpp"
 #include "flightbook/app/config.hpp"
 #include "flightbook/app/service_config.hpp"
 #include "flightbook/app/shutdown_signals.hpp"
 #include "flightbook/flights/flight_service.hpp"
-#include "flightbook/http/flight_routes.hpp"
+#include "flightbook/flights/seat_counter_reconciler.hpp"
 #include "flightbook/http/server.hpp"
 #include "flightbook/json/writer.hpp"
 #include "flightbook/memory/flight_repository.hpp"
@@ -23,6 +24,7 @@
 #include "flightbook/postgres/seat_inventory.hpp"
 #include "flightbook/redis/client.hpp"
 #include "flightbook/redis/seat_inventory.hpp"
+#include "flightbook/rules.hpp"
 #include "flightbook/schedule/csv.hpp"
 #include "flightbook/seats/hold_sweeper.hpp"
 
@@ -69,7 +71,8 @@ Result<Stores> build_stores(const app::Config& c, const Clock& clock, const http
         if (!flights) return fail(std::move(flights).error());
         auto seats = std::make_unique<memory::InMemorySeatInventory>(clock);
         FLIGHTBOOK_TRY_STATUS(seats->add_flights(*flights));
-        s.flights = std::make_unique<memory::InMemoryFlightRepository>(std::move(*flights));
+        s.flights =
+            std::make_unique<memory::InMemoryFlightRepository>(std::move(*flights), seats.get());
         s.truth = std::move(seats);
         return s;
     }
@@ -109,32 +112,6 @@ Result<Stores> build_stores(const app::Config& c, const Clock& clock, const http
     return s;
 }
 
-// One reconciliation pass over every flight of the current schedule;
-// `outcomes` counts compared, repaired and busy counters.
-void reconcile_counters(redis::RedisSeatInventory& counters, flights::FlightService& service,
-                        metrics::CounterFamily& outcomes, const http::Logger& log) {
-    const auto timetable = service.timetable();
-    if (!timetable) return;
-    std::vector<FlightId> ids;
-    ids.reserve(timetable->flights().size());
-    for (const Flight& f : timetable->flights()) ids.push_back(f.id);
-    auto report = counters.reconcile(ids);
-    if (!report) {
-        log.warn("seat_counter_reconcile_failed", report.error().message);
-        return;
-    }
-    outcomes.with({"checked"}).inc(report->checked);
-    outcomes.with({"repaired"}).inc(report->repaired);
-    outcomes.with({"busy"}).inc(report->busy);
-    if (report->repaired > 0) {
-        log.info("seat_counters_repaired", "Redis counters differed from PostgreSQL",
-                 [&](json::Writer& w) {
-                     w.key("repaired").value(static_cast<std::int64_t>(report->repaired));
-                     w.key("checked").value(static_cast<std::int64_t>(report->checked));
-                 });
-    }
-}
-
 template <typename T>
 bool usable(const Result<T>& setting) {
     if (!setting) std::fprintf(stderr, "flight-service: %s\n", setting.error().message.c_str());
@@ -160,7 +137,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     auto server_options = app::server_options(config, "flight-service");
-    auto hold_ttl = config.get_int("hold-ttl-seconds", 1, 86'400);
+    auto hold_ttl =
+        config.get_int("hold-ttl-seconds", rules::kMinHoldTtl.count(), rules::kMaxHoldTtl.count());
     auto sweep_ms = config.get_int("sweep-interval-ms", 10, 3'600'000);
     auto reload_s = config.get_int("reload-interval-seconds", 1, 86'400);
     auto reconcile_s = config.get_int("reconcile-interval-seconds", 0, 86'400);
@@ -185,13 +163,17 @@ int main(int argc, char** argv) {
     fo.hold_ttl = std::chrono::seconds{*hold_ttl};
     fo.rules.mct_minutes = static_cast<int>(*mct);
     fo.rules.max_layover_minutes = static_cast<int>(*layover);
+    if (auto valid = flights::validate(fo); !valid) {
+        std::fprintf(stderr, "flight-service: %s\n", valid.error().message.c_str());
+        return 2;
+    }
     flights::FlightService service(*stores->flights, stores->seats(), clock, fo, registry);
     if (auto loaded = service.reload(); !loaded) {
         // Serve anyway: /ready answers 503 until a reload succeeds.
         log.warn("schedule_not_loaded", loaded.error().message);
     }
 
-    if (auto routed = http::register_flight_routes(server, service, {app::service_token(config)});
+    if (auto routed = api::register_flight_routes(server, service, {app::service_token(config)});
         !routed) {
         log.error("startup_failed", routed.error().message);
         return 1;
@@ -200,25 +182,22 @@ int main(int argc, char** argv) {
 
     HoldSweeperOptions so;
     so.interval_ms = *sweep_ms;
-    HoldSweeper sweeper(stores->seats(), clock, so,
-                        [&service](const Reservation& r) { service.note_expired(r); });
+    HoldSweeper sweeper(
+        stores->seats(), clock, so, [&service](const Reservation& r) { service.note_expired(r); },
+        &log, registry);
     PeriodicTask reloader(std::chrono::seconds{*reload_s}, [&service, &log] {
         if (auto r = service.reload(); !r) log.warn("schedule_reload_failed", r.error().message);
     });
-    // Repairs Redis counters that drifted from PostgreSQL (a process that
-    // died between counting a hold and committing it leaves one too low).
-    auto& outcomes =
-        registry->counter("flightbook_seat_counter_reconcile_total",
-                          "Redis seat counters compared with PostgreSQL, by outcome", {"outcome"});
-    PeriodicTask reconciler(std::chrono::seconds{std::max<std::int64_t>(*reconcile_s, 1)},
-                            [&service, &stores, &outcomes, &log] {
-                                reconcile_counters(*stores->redis, service, outcomes, log);
-                            });
+    std::optional<flights::SeatCounterReconciler> reconciler;
+    if (stores->redis != nullptr && *reconcile_s > 0) {
+        reconciler.emplace(*stores->redis, service, std::chrono::seconds{*reconcile_s}, log,
+                           registry);
+    }
     sweeper.start();
     reloader.start();
-    if (stores->redis != nullptr && *reconcile_s > 0) reconciler.start();
+    if (reconciler) reconciler->start();
     const int rc = app::serve_until_signal(server, signals, log);
-    reconciler.stop();
+    if (reconciler) reconciler->stop();
     reloader.stop();
     sweeper.stop();
     return rc;

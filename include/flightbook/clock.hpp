@@ -18,6 +18,11 @@ public:
     [[nodiscard]] virtual UtcTime now() const = 0;
     /// Monotonic time, for latencies and timeouts inside one process.
     [[nodiscard]] virtual std::chrono::steady_clock::time_point steady_now() const = 0;
+    /// Wall-clock time with sub-second precision, for log timestamps. The
+    /// default is `now()` (whole seconds).
+    [[nodiscard]] virtual std::chrono::system_clock::time_point precise_now() const {
+        return std::chrono::system_clock::time_point(now().time_since_epoch());
+    }
 };
 
 /// The real clocks. Thread-safe, stateless.
@@ -25,6 +30,7 @@ class SystemClock final : public Clock {
 public:
     [[nodiscard]] UtcTime now() const override;
     [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const override;
+    [[nodiscard]] std::chrono::system_clock::time_point precise_now() const override;
     /// A process-wide instance.
     [[nodiscard]] static const SystemClock& instance();
 };

@@ -114,3 +114,15 @@ using Status = Result<void>;
             return ::flightbook::fail(std::move(flightbook_try_r_).error()); \
         }                                                                    \
     } while (false)
+
+/// Declares `var` bound to the value of a `Result` expression, or returns its
+/// error from the enclosing function:
+///     FLIGHTBOOK_TRY(lease, pool.acquire());
+/// `var` names a declaration, so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define FLIGHTBOOK_TRY(var, expr)                                            \
+    auto var##_flightbook_try_ = (expr);                                     \
+    if (!var##_flightbook_try_)                                              \
+        return ::flightbook::fail(std::move(var##_flightbook_try_).error()); \
+    auto var = std::move(var##_flightbook_try_).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -10,6 +10,10 @@ std::chrono::steady_clock::time_point SystemClock::steady_now() const {
     return std::chrono::steady_clock::now();
 }
 
+std::chrono::system_clock::time_point SystemClock::precise_now() const {
+    return std::chrono::system_clock::now();
+}
+
 const SystemClock& SystemClock::instance() {
     static const SystemClock clock;
     return clock;

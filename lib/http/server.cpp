@@ -12,6 +12,7 @@
 
 #include "detail/connection_state.hpp"
 #include "detail/hardened_server.hpp"
+#include "detail/health_routes.hpp"
 #include "detail/request_checks.hpp"
 #include "flightbook/json/writer.hpp"
 
@@ -78,7 +79,7 @@ struct Server::Impl {
     void on_complete(const httplib::Request& req, const httplib::Response& res);
 
     Response dispatch(RequestState& st, const httplib::Request& req);
-    Response ready();
+    Response call_handler(RequestState& st, const Request& view);
     void install_builtin_routes();
 
     ServerOptions options;
@@ -183,6 +184,24 @@ Response Server::Impl::dispatch(RequestState& st, const httplib::Request& req) {
     for (const auto& [name, value] : req.params) query.emplace_back(name, value);
     const Request view(Request::Parts{st.method, st.path, req.body, st.request_id, &st.match.params,
                                       &query, &headers});
+    Response out = call_handler(st, view);
+    if (out.status >= 500) {
+        // The client gets a stable code and the request id; the cause, which
+        // may be adapter text, goes to the log under that id only.
+        if (!out.internal_detail.empty()) {
+            logger.error("server_error", out.internal_detail, [&](json::Writer& w) {
+                w.key("route").value(st.match.pattern);
+                w.key("method").value(method_label(st.method));
+                w.key("status").value(static_cast<std::int64_t>(out.status));
+                w.key("request_id").value(st.request_id);
+            });
+        }
+        detail::add_request_id(out.body, st.request_id);
+    }
+    return out;
+}
+
+Response Server::Impl::call_handler(RequestState& st, const Request& view) {
     std::string what;
     try {
         return (*st.match.handler)(view);
@@ -191,12 +210,19 @@ Response Server::Impl::dispatch(RequestState& st, const httplib::Request& req) {
     } catch (...) {
         what = "unknown exception";
     }
+    // dispatch() adds the request id to the body.
     logger.error("handler_exception", what, [&](json::Writer& w) {
         w.key("route").value(st.match.pattern);
         w.key("method").value(method_label(st.method));
         w.key("request_id").value(st.request_id);
     });
     return Response::error(500, "internal", "internal server error");
+}
+
+void Server::Impl::install_builtin_routes() {
+    detail::install_health_routes(
+        router, detail::HealthState{&options, registry.get(), &checks,
+                                    [this] { return http != nullptr && http->draining(); }});
 }
 
 HttpServer::HandlerResponse Server::Impl::on_error(const httplib::Request& /*req*/,
@@ -226,9 +252,14 @@ void Server::Impl::on_exception(const httplib::Request& /*req*/, httplib::Respon
         what = e.what();
     } catch (...) {
     }
-    logger.error("server_exception", what);
+    auto* st = detail::current_request();
+    const std::string_view request_id = st != nullptr ? std::string_view(st->request_id) : "";
+    logger.error("server_exception", what,
+                 [&](json::Writer& w) { w.key("request_id").value(request_id); });
     res.headers.erase("Content-Type");
-    apply(Response::error(500, "internal", "internal server error"), res);
+    Response out = Response::error(500, "internal", "internal server error");
+    detail::add_request_id(out.body, request_id);
+    apply(std::move(out), res);
 }
 
 void Server::Impl::post_routing(const httplib::Request& /*req*/, httplib::Response& res) {
@@ -256,75 +287,6 @@ void Server::Impl::on_complete(const httplib::Request& req, const httplib::Respo
         w.key("duration_ms").value(std::round(elapsed * 1e6) / 1e3);
         w.key("request_id").value(st->request_id);
         w.key("remote_addr").value(req.remote_addr);
-    });
-}
-
-Response Server::Impl::ready() {
-    json::Writer w;
-    if (http && http->draining()) {
-        w.begin_object()
-            .key("error")
-            .value("unavailable")
-            .key("message")
-            .value("shutting down")
-            .key("service")
-            .value(options.service_name)
-            .end_object();
-        return Response::json(503, w.take());
-    }
-    std::vector<std::pair<std::string_view, std::string>> failures;
-    for (const auto& [name, check] : checks) {
-        try {
-            auto status = check();
-            if (!status) failures.emplace_back(name, status.error().message);
-        } catch (const std::exception& e) {
-            failures.emplace_back(name, e.what());
-        } catch (...) {
-            failures.emplace_back(name, "unknown exception");
-        }
-    }
-    if (failures.empty()) {
-        w.begin_object()
-            .key("status")
-            .value("ready")
-            .key("service")
-            .value(options.service_name)
-            .end_object();
-        return Response::json(200, w.take());
-    }
-    std::string message = "not ready:";
-    for (const auto& [name, why] : failures) message += fmt::format(" {}: {};", name, why);
-    message.pop_back();
-    w.begin_object().key("error").value("unavailable").key("message").value(message);
-    w.key("service").value(options.service_name).key("checks").begin_object();
-    for (const auto& entry : checks) {
-        const std::string& name = entry.first;
-        auto it = std::find_if(failures.begin(), failures.end(),
-                               [&](const auto& f) { return f.first == name; });
-        w.key(name).value(it == failures.end() ? std::string_view("ok")
-                                               : std::string_view(it->second));
-    }
-    w.end_object().end_object();
-    return Response::json(503, w.take());
-}
-
-void Server::Impl::install_builtin_routes() {
-    (void)router.add("GET", "/health", [this](const Request&) {
-        json::Writer w;
-        w.begin_object()
-            .key("status")
-            .value("healthy")
-            .key("service")
-            .value(options.service_name)
-            .end_object();
-        return Response::json(200, w.take());
-    });
-    (void)router.add("GET", "/ready", [this](const Request&) { return ready(); });
-    (void)router.add("GET", "/metrics", [this](const Request&) {
-        Response r;
-        r.body = registry->render_prometheus();
-        r.content_type = std::string(metrics::kPrometheusContentType);
-        return r;
     });
 }
 

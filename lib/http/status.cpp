@@ -15,7 +15,7 @@ int status_for(ErrorCode code) noexcept {
         case ErrorCode::kAborted: return 409;
         case ErrorCode::kUnavailable: return 503;
         case ErrorCode::kDeadlineExceeded: return 504;
-        case ErrorCode::kInDoubt: return 202;
+        case ErrorCode::kInDoubt: return 503;
         case ErrorCode::kInternal: return 500;
     }
     return 500;

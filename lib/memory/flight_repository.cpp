@@ -6,8 +6,9 @@
 
 namespace flightbook::memory {
 
-InMemoryFlightRepository::InMemoryFlightRepository(std::vector<Flight> flights)
-    : by_id_(std::move(flights)) {
+InMemoryFlightRepository::InMemoryFlightRepository(std::vector<Flight> flights,
+                                                   SeatInventory* seats)
+    : seats_(seats), by_id_(std::move(flights)) {
     std::sort(by_id_.begin(), by_id_.end(),
               [](const Flight& a, const Flight& b) { return a.id < b.id; });
     by_departure_ = by_id_;
@@ -22,10 +23,34 @@ Result<Flight> InMemoryFlightRepository::get(FlightId id) {
     if (it == by_id_.end() || it->id != id) {
         return fail(ErrorCode::kNotFound, fmt::format("flight {} not found", id.value()));
     }
-    return *it;
+    std::vector<Flight> one{*it};
+    FLIGHTBOOK_TRY_STATUS(refresh(one));
+    return one.front();
 }
 
-Result<std::vector<Flight>> InMemoryFlightRepository::list_all() { return by_id_; }
+Result<std::vector<Flight>> InMemoryFlightRepository::list_all() {
+    std::vector<Flight> all = by_id_;
+    FLIGHTBOOK_TRY_STATUS(refresh(all));
+    return all;
+}
+
+Status InMemoryFlightRepository::refresh(std::vector<Flight>& flights) const {
+    if (seats_ == nullptr || flights.empty()) return ok();
+    std::vector<FlightId> ids;
+    ids.reserve(flights.size());
+    for (const Flight& f : flights) ids.push_back(f.id);
+    auto counts = seats_->availability_many(ids);
+    if (!counts) return fail(std::move(counts).error());
+    // availability_many answers in the order asked, leaving unknown flights out.
+    std::size_t next = 0;
+    for (Flight& f : flights) {
+        if (next < counts->size() && (*counts)[next].flight_id == f.id) {
+            f.booked_seats = (*counts)[next].total - (*counts)[next].available;
+            ++next;
+        }
+    }
+    return ok();
+}
 
 Result<std::vector<Flight>> InMemoryFlightRepository::list_departing(UtcTime from, UtcTime to) {
     if (to < from) return fail(ErrorCode::kInvalidArgument, "range end before its start");
@@ -33,7 +58,9 @@ Result<std::vector<Flight>> InMemoryFlightRepository::list_departing(UtcTime fro
                                   [](const Flight& f, UtcTime t) { return f.departure_time < t; });
     auto last = std::lower_bound(first, by_departure_.end(), to,
                                  [](const Flight& f, UtcTime t) { return f.departure_time < t; });
-    return std::vector<Flight>(first, last);
+    std::vector<Flight> out(first, last);
+    FLIGHTBOOK_TRY_STATUS(refresh(out));
+    return out;
 }
 
 }  // namespace flightbook::memory

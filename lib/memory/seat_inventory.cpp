@@ -1,5 +1,7 @@
 #include "flightbook/memory/seat_inventory.hpp"
 
+#include "flightbook/seats/reservation_transition.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -29,18 +31,28 @@ struct InMemorySeatInventory::State {
     std::unordered_map<FlightId, FlightSeats> flights;
     std::map<ReservationId, Reservation> reservations;
 
-    // Gives the seats of a held or confirmed reservation back and moves it to
-    // `next`. The caller holds the mutex.
-    void give_back(Reservation& r, ReservationState next) {
+    // Moves `r` to `next` (a decision of `transition`), moving its seats
+    // between the counters the two states occupy. The caller holds the mutex.
+    void persist(Reservation& r, ReservationState next) {
         for (const SeatLeg& leg : r.legs) {
             FlightSeats& f = flights.at(leg.flight_id);
-            if (r.state == ReservationState::kHeld) {
-                f.held -= leg.seats;
-            } else {
-                f.confirmed -= leg.seats;
-            }
+            if (r.state == ReservationState::kHeld) f.held -= leg.seats;
+            if (r.state == ReservationState::kConfirmed) f.confirmed -= leg.seats;
+            if (next == ReservationState::kHeld) f.held += leg.seats;
+            if (next == ReservationState::kConfirmed) f.confirmed += leg.seats;
         }
         r.state = next;
+    }
+
+    // Applies `event` to the reservation `id`. The caller holds the mutex.
+    Result<Reservation> apply(const ReservationId& id, ReservationEvent event, UtcTime now) {
+        auto it = reservations.find(id);
+        if (it == reservations.end()) return fail(ErrorCode::kNotFound, "reservation not found");
+        Reservation& r = it->second;
+        auto t = transition(r.state, event, now >= r.expires_at);
+        if (!t) return fail(std::move(t).error());
+        if (t->applied) persist(r, t->next);
+        return with_applied(r, t->applied);
     }
 };
 
@@ -76,13 +88,7 @@ Result<Reservation> InMemorySeatInventory::hold(const HoldRequest& request) {
     if (auto it = state_->reservations.find(request.reservation_id);
         it != state_->reservations.end()) {
         const Reservation& existing = it->second;
-        if (existing.legs != *legs) {
-            return fail(ErrorCode::kConflict, "reservation_id already used for other seats");
-        }
-        if (!occupies_seats(existing.state)) {
-            return fail(ErrorCode::kConflict,
-                        fmt::format("reservation is {}", to_string(existing.state)));
-        }
+        FLIGHTBOOK_TRY_STATUS(check_repeat_hold(existing, *legs));
         return with_applied(existing, false);
     }
     // Check every leg before touching any: all or nothing.
@@ -108,39 +114,13 @@ Result<Reservation> InMemorySeatInventory::hold(const HoldRequest& request) {
 Result<Reservation> InMemorySeatInventory::confirm(const ReservationId& id) {
     const UtcTime now = clock_.now();
     std::lock_guard lock(state_->mutex);
-    auto it = state_->reservations.find(id);
-    if (it == state_->reservations.end()) {
-        return fail(ErrorCode::kNotFound, "reservation not found");
-    }
-    Reservation& r = it->second;
-    switch (r.state) {
-        case ReservationState::kConfirmed: return with_applied(r, false);
-        case ReservationState::kHeld:
-            if (now >= r.expires_at) return fail(ErrorCode::kFailedPrecondition, "hold expired");
-            for (const SeatLeg& leg : r.legs) {
-                FlightSeats& f = state_->flights.at(leg.flight_id);
-                f.held -= leg.seats;
-                f.confirmed += leg.seats;
-            }
-            r.state = ReservationState::kConfirmed;
-            return with_applied(r, true);
-        default:
-            return fail(ErrorCode::kFailedPrecondition,
-                        fmt::format("reservation is {}", to_string(r.state)));
-    }
+    return state_->apply(id, ReservationEvent::kConfirm, now);
 }
 
 Result<Reservation> InMemorySeatInventory::release(const ReservationId& id) {
+    const UtcTime now = clock_.now();
     std::lock_guard lock(state_->mutex);
-    auto it = state_->reservations.find(id);
-    if (it == state_->reservations.end()) {
-        return fail(ErrorCode::kNotFound, "reservation not found");
-    }
-    Reservation& r = it->second;
-    if (!occupies_seats(r.state)) return with_applied(r, false);
-    state_->give_back(r, r.state == ReservationState::kHeld ? ReservationState::kReleased
-                                                            : ReservationState::kCancelled);
-    return with_applied(r, true);
+    return state_->apply(id, ReservationEvent::kRelease, now);
 }
 
 Result<Reservation> InMemorySeatInventory::get(const ReservationId& id) {
@@ -183,7 +163,9 @@ Result<std::vector<Reservation>> InMemorySeatInventory::release_expired(UtcTime 
     for (auto& [id, r] : state_->reservations) {
         if (expired.size() >= limit) break;
         if (r.state != ReservationState::kHeld || r.expires_at > now) continue;
-        state_->give_back(r, ReservationState::kExpired);
+        auto t = transition(r.state, ReservationEvent::kExpire, true);
+        if (!t) return fail(std::move(t).error());
+        state_->persist(r, t->next);
         expired.push_back(with_applied(r, true));
     }
     return expired;

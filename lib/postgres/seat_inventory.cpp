@@ -5,23 +5,15 @@
 #include <unordered_map>
 
 #include "flightbook/postgres/transaction.hpp"
+#include "flightbook/seats/reservation_transition.hpp"
 #include "seat_queries.hpp"
 
 namespace flightbook::postgres {
 
 namespace {
 
-// Propagates the error of a Result expression, else binds its value. `var`
-// names a declaration, so it cannot be parenthesized.
-// NOLINTBEGIN(bugprone-macro-parentheses)
-#define FLIGHTBOOK_PG_TRY(var, expr)                                   \
-    auto var##_result_ = (expr);                                       \
-    if (!var##_result_) return fail(std::move(var##_result_).error()); \
-    auto var = std::move(var##_result_).value()
-// NOLINTEND(bugprone-macro-parentheses)
-
 Result<std::vector<SeatLeg>> read_legs(Connection& conn, const ReservationId& id) {
-    FLIGHTBOOK_PG_TRY(rows, conn.exec(queries::kSelectLegs, {id.str()}));
+    FLIGHTBOOK_TRY(rows, conn.exec(queries::kSelectLegs, {id.str()}));
     std::vector<SeatLeg> legs;
     for (std::size_t i = 0; i < rows.rows(); ++i) {
         legs.push_back(
@@ -32,21 +24,32 @@ Result<std::vector<SeatLeg>> read_legs(Connection& conn, const ReservationId& id
 
 // Reads (and with `lock`, row-locks) a reservation. kNotFound if absent.
 Result<Reservation> read_reservation(Connection& conn, const ReservationId& id, bool lock) {
-    FLIGHTBOOK_PG_TRY(
+    FLIGHTBOOK_TRY(
         row, conn.exec(lock ? queries::kLockReservation : queries::kSelectReservation, {id.str()}));
     if (row.rows() == 0) return fail(ErrorCode::kNotFound, "reservation not found");
-    FLIGHTBOOK_PG_TRY(state, parse_reservation_state(row.text(0, 0)));
-    FLIGHTBOOK_PG_TRY(legs, read_legs(conn, id));
+    FLIGHTBOOK_TRY(state, parse_reservation_state(row.text(0, 0)));
+    FLIGHTBOOK_TRY(legs, read_legs(conn, id));
     return Reservation{id, state, std::move(legs), from_unix_seconds(row.int64(0, 1)), false};
 }
 
-// Gives back the seats of a locked held/confirmed reservation and moves it to
-// `next`, inside `tx`. Flight rows are updated in ascending id order.
-Status give_back(Transaction& tx, Reservation& r, ReservationState next) {
-    const Statement& update =
-        r.state == ReservationState::kHeld ? queries::kGiveBackHeld : queries::kGiveBackConfirmed;
+// Persists a decision of `transition` for a locked reservation inside `tx`:
+// moves its seats between the counters the two states occupy (flight rows in
+// ascending id order) and stores the new state.
+Status persist(Transaction& tx, Reservation& r, ReservationState next) {
+    const bool from_held = r.state == ReservationState::kHeld;
+    const Statement* update = nullptr;
+    if (from_held && next == ReservationState::kConfirmed) {
+        update = &queries::kConfirmSeats;
+    } else if (from_held && !occupies_seats(next)) {
+        update = &queries::kGiveBackHeld;
+    } else if (r.state == ReservationState::kConfirmed && !occupies_seats(next)) {
+        update = &queries::kGiveBackConfirmed;
+    } else {
+        return fail(ErrorCode::kInternal, fmt::format("no seat movement from {} to {}",
+                                                      to_string(r.state), to_string(next)));
+    }
     for (const SeatLeg& leg : r.legs) {
-        FLIGHTBOOK_TRY_STATUS(tx.exec(update, {leg.flight_id.value(), leg.seats}));
+        FLIGHTBOOK_TRY_STATUS(tx.exec(*update, {leg.flight_id.value(), leg.seats}));
     }
     FLIGHTBOOK_TRY_STATUS(
         tx.exec(queries::kSetReservationState, {r.id.str(), std::string(to_string(next))}));
@@ -62,27 +65,26 @@ PostgresSeatInventory::PostgresSeatInventory(std::shared_ptr<ConnectionPool> poo
     : pool_(std::move(pool)), clock_(clock) {}
 
 Result<Reservation> PostgresSeatInventory::hold(const HoldRequest& request) {
-    FLIGHTBOOK_PG_TRY(legs, normalize_legs(request.legs));
+    FLIGHTBOOK_TRY(legs, normalize_legs(request.legs));
     if (request.expires_at <= clock_.now()) {
         return fail(ErrorCode::kInvalidArgument, "a hold must expire in the future");
     }
-    FLIGHTBOOK_PG_TRY(lease, pool_->acquire());
+    FLIGHTBOOK_TRY(lease, pool_->acquire());
     Connection& conn = *lease;
     {
-        FLIGHTBOOK_PG_TRY(tx, Transaction::begin(conn));
+        FLIGHTBOOK_TRY(tx, Transaction::begin(conn));
         // Claims the id first: a concurrent hold with the same id waits here
         // until this transaction ends, then sees the row (or takes over).
-        FLIGHTBOOK_PG_TRY(
+        FLIGHTBOOK_TRY(
             inserted, tx.exec(queries::kInsertReservation,
                               {request.reservation_id.str(), to_unix_seconds(request.expires_at)}));
         if (inserted.rows() == 1) {
             for (const SeatLeg& leg : legs) {
-                FLIGHTBOOK_PG_TRY(taken,
-                                  tx.exec(queries::kTakeSeats, {leg.flight_id.value(), leg.seats}));
+                FLIGHTBOOK_TRY(taken,
+                               tx.exec(queries::kTakeSeats, {leg.flight_id.value(), leg.seats}));
                 if (taken.rows() == 0) {
                     // The transaction rolls back: no leg stays held.
-                    FLIGHTBOOK_PG_TRY(counts,
-                                      tx.exec(queries::kSeatCounts, {leg.flight_id.value()}));
+                    FLIGHTBOOK_TRY(counts, tx.exec(queries::kSeatCounts, {leg.flight_id.value()}));
                     if (counts.rows() == 0) {
                         return fail(ErrorCode::kNotFound,
                                     fmt::format("flight {} not found", leg.flight_id.value()));
@@ -102,64 +104,39 @@ Result<Reservation> PostgresSeatInventory::hold(const HoldRequest& request) {
         }
     }
     // The id exists: an idempotent repeat, or a misuse of the id.
-    FLIGHTBOOK_PG_TRY(existing, read_reservation(conn, request.reservation_id, false));
-    if (existing.legs != legs) {
-        return fail(ErrorCode::kConflict, "reservation_id already used for other seats");
-    }
-    if (!occupies_seats(existing.state)) {
-        return fail(ErrorCode::kConflict,
-                    fmt::format("reservation is {}", to_string(existing.state)));
-    }
+    FLIGHTBOOK_TRY(existing, read_reservation(conn, request.reservation_id, false));
+    FLIGHTBOOK_TRY_STATUS(check_repeat_hold(existing, legs));
     return existing;
 }
 
 Result<Reservation> PostgresSeatInventory::confirm(const ReservationId& id) {
-    const UtcTime now = clock_.now();
-    FLIGHTBOOK_PG_TRY(lease, pool_->acquire());
-    FLIGHTBOOK_PG_TRY(tx, Transaction::begin(*lease));
-    FLIGHTBOOK_PG_TRY(r, read_reservation(*lease, id, true));
-    switch (r.state) {
-        case ReservationState::kConfirmed: return r;
-        case ReservationState::kHeld:
-            if (now >= r.expires_at) return fail(ErrorCode::kFailedPrecondition, "hold expired");
-            for (const SeatLeg& leg : r.legs) {
-                FLIGHTBOOK_TRY_STATUS(
-                    tx.exec(queries::kConfirmSeats, {leg.flight_id.value(), leg.seats}));
-            }
-            FLIGHTBOOK_TRY_STATUS(
-                tx.exec(queries::kSetReservationState,
-                        {id.str(), std::string(to_string(ReservationState::kConfirmed))}));
-            FLIGHTBOOK_TRY_STATUS(tx.commit());
-            r.state = ReservationState::kConfirmed;
-            r.applied = true;
-            return r;
-        default:
-            return fail(ErrorCode::kFailedPrecondition,
-                        fmt::format("reservation is {}", to_string(r.state)));
-    }
+    return apply(id, ReservationEvent::kConfirm);
 }
 
 Result<Reservation> PostgresSeatInventory::release(const ReservationId& id) {
-    FLIGHTBOOK_PG_TRY(lease, pool_->acquire());
-    FLIGHTBOOK_PG_TRY(tx, Transaction::begin(*lease));
-    FLIGHTBOOK_PG_TRY(r, read_reservation(*lease, id, true));
-    if (!occupies_seats(r.state)) return r;
-    FLIGHTBOOK_TRY_STATUS(give_back(tx, r,
-                                    r.state == ReservationState::kHeld
-                                        ? ReservationState::kReleased
-                                        : ReservationState::kCancelled));
+    return apply(id, ReservationEvent::kRelease);
+}
+
+Result<Reservation> PostgresSeatInventory::apply(const ReservationId& id, ReservationEvent event) {
+    const UtcTime now = clock_.now();
+    FLIGHTBOOK_TRY(lease, pool_->acquire());
+    FLIGHTBOOK_TRY(tx, Transaction::begin(*lease));
+    FLIGHTBOOK_TRY(r, read_reservation(*lease, id, true));
+    FLIGHTBOOK_TRY(t, transition(r.state, event, now >= r.expires_at));
+    if (!t.applied) return r;
+    FLIGHTBOOK_TRY_STATUS(persist(tx, r, t.next));
     FLIGHTBOOK_TRY_STATUS(tx.commit());
     return r;
 }
 
 Result<Reservation> PostgresSeatInventory::get(const ReservationId& id) {
-    FLIGHTBOOK_PG_TRY(lease, pool_->acquire());
+    FLIGHTBOOK_TRY(lease, pool_->acquire());
     return read_reservation(*lease, id, false);
 }
 
 Result<SeatCounts> PostgresSeatInventory::availability(FlightId flight) {
-    FLIGHTBOOK_PG_TRY(lease, pool_->acquire());
-    FLIGHTBOOK_PG_TRY(row, lease->exec(queries::kSeatCounts, {flight.value()}));
+    FLIGHTBOOK_TRY(lease, pool_->acquire());
+    FLIGHTBOOK_TRY(row, lease->exec(queries::kSeatCounts, {flight.value()}));
     if (row.rows() == 0) {
         return fail(ErrorCode::kNotFound, fmt::format("flight {} not found", flight.value()));
     }
@@ -179,8 +156,8 @@ Result<std::vector<SeatCounts>> PostgresSeatInventory::availability_many(
         ids += std::to_string(flights[i].value());
     }
     ids += '}';
-    FLIGHTBOOK_PG_TRY(lease, pool_->acquire());
-    FLIGHTBOOK_PG_TRY(rows, lease->exec(queries::kSeatCountsMany, {ids}));
+    FLIGHTBOOK_TRY(lease, pool_->acquire());
+    FLIGHTBOOK_TRY(rows, lease->exec(queries::kSeatCountsMany, {ids}));
     std::unordered_map<FlightId, SeatCounts> by_id;
     for (std::size_t i = 0; i < rows.rows(); ++i) {
         const FlightId id{rows.int64(i, 0)};
@@ -200,24 +177,23 @@ Result<std::vector<SeatCounts>> PostgresSeatInventory::availability_many(
 Result<std::vector<Reservation>> PostgresSeatInventory::release_expired(UtcTime now,
                                                                         std::size_t limit) {
     std::vector<Reservation> expired;
-    FLIGHTBOOK_PG_TRY(lease, pool_->acquire());
+    FLIGHTBOOK_TRY(lease, pool_->acquire());
     // One short transaction per reservation; SKIP LOCKED lets several
     // sweepers share the work without waiting on, or repeating, each other.
     while (expired.size() < limit) {
-        FLIGHTBOOK_PG_TRY(tx, Transaction::begin(*lease));
-        FLIGHTBOOK_PG_TRY(next, tx.exec(queries::kLockNextExpired, {to_unix_seconds(now)}));
+        FLIGHTBOOK_TRY(tx, Transaction::begin(*lease));
+        FLIGHTBOOK_TRY(next, tx.exec(queries::kLockNextExpired, {to_unix_seconds(now)}));
         if (next.rows() == 0) break;
-        FLIGHTBOOK_PG_TRY(id, ReservationId::parse(next.text(0, 0)));
-        FLIGHTBOOK_PG_TRY(legs, read_legs(*lease, id));
+        FLIGHTBOOK_TRY(id, ReservationId::parse(next.text(0, 0)));
+        FLIGHTBOOK_TRY(legs, read_legs(*lease, id));
         Reservation r{id, ReservationState::kHeld, std::move(legs),
                       from_unix_seconds(next.int64(0, 1)), false};
-        FLIGHTBOOK_TRY_STATUS(give_back(tx, r, ReservationState::kExpired));
+        FLIGHTBOOK_TRY(t, transition(r.state, ReservationEvent::kExpire, true));
+        FLIGHTBOOK_TRY_STATUS(persist(tx, r, t.next));
         FLIGHTBOOK_TRY_STATUS(tx.commit());
         expired.push_back(std::move(r));
     }
     return expired;
 }
-
-#undef FLIGHTBOOK_PG_TRY
 
 }  // namespace flightbook::postgres

@@ -6,9 +6,9 @@
 #include <thread>
 
 #include "../unit/search_fixtures.hpp"
+#include "flightbook/api/flight_routes.hpp"
 #include "flightbook/flights/flight_service.hpp"
 #include "flightbook/http/client.hpp"
-#include "flightbook/http/flight_routes.hpp"
 #include "flightbook/http/json.hpp"
 #include "flightbook/memory/flight_repository.hpp"
 #include "flightbook/memory/seat_inventory.hpp"
@@ -37,7 +37,7 @@ struct FlightApi {
     FlightApi() {
         REQUIRE(seats.add_flights(testing::reference_flights()));
         REQUIRE(service.reload());
-        REQUIRE(http::register_flight_routes(server, service, {std::string(kToken)}));
+        REQUIRE(api::register_flight_routes(server, service, {std::string(kToken)}));
         auto bound = server.start();
         REQUIRE(bound);
         port = *bound;
@@ -151,7 +151,8 @@ TEST_CASE("validate answers valid:false rather than an error for business outcom
     REQUIRE(good);
     CHECK(good->status == 200);
     CHECK(good->body ==
-          R"({"valid":true,"message":"seats available","price":8500.00,"available_seats":130})");
+          "{\"valid\":true,\"message\":\"seats "
+          "available\",\"price\":8500.00,\"available_seats\":130}\n");
     auto unknown =
         c.post("/api/flights/validate", R"({"flight_id":77,"seats":2,"date":"2024-02-15"})");
     REQUIRE(unknown);
@@ -162,10 +163,23 @@ TEST_CASE("validate answers valid:false rather than an error for business outcom
     REQUIRE(wrong_day);
     CHECK(wrong_day->status == 200);
     CHECK_FALSE(body_of(*wrong_day).get_bool("valid").value());
+    // A well-formed body never gets a 400 (SPEC §4), whatever its values.
+    for (const char* business : {R"({"flight_id":999,"seats":1000,"date":"2024-02-15"})",
+                                 R"({"flight_id":1,"seats":0,"date":"2024-02-15"})",
+                                 R"({"flight_id":1,"seats":-3,"date":"2024-02-15"})",
+                                 R"({"flight_id":-1,"seats":2,"date":"2024-02-15"})",
+                                 R"({"flight_id":1,"seats":99999999999,"date":"2024-02-15"})",
+                                 R"({"flight_id":1,"seats":2,"date":"15/02/2024"})"}) {
+        CAPTURE(business);
+        auto r = c.post("/api/flights/validate", business);
+        REQUIRE(r);
+        CHECK(r->status == 200);
+        CHECK(r->body.ends_with("}\n"));
+        CHECK_FALSE(body_of(*r).get_bool("valid").value());
+    }
     for (const char* bad :
          {"", "{", "[]", R"({"flight_id":1})", R"({"flight_id":"1","seats":2,"date":"2024-02-15"})",
-          R"({"flight_id":1,"seats":2.5,"date":"2024-02-15"})",
-          R"({"flight_id":1,"seats":2,"date":"15/02/2024"})"}) {
+          R"({"flight_id":1,"seats":2.5,"date":"2024-02-15"})"}) {
         CAPTURE(bad);
         auto r = c.post("/api/flights/validate", bad);
         REQUIRE(r);
@@ -217,12 +231,23 @@ TEST_CASE("seat endpoints need the service token and are idempotent on reservati
     CHECK(stranger->status == 404);
     CHECK(api.service.get_flight(FlightId{1})->available_seats() == 130);
 
-    auto sold_out =
+    auto over_rule =
         c.post("/api/flights/seats/decrement",
                R"({"flight_id":3,"seats":101,"date":"2024-02-15","reservation_id":"greedy"})");
+    REQUIRE(over_rule);
+    CHECK(over_rule->status == 400);
+    CHECK(body_of(*over_rule).get_string("message").value() ==
+          "seats must be an integer between 1 and 100");
+    // AI103 (id 3) has 100 seats: one sold, then 100 more do not fit.
+    REQUIRE(c.post("/api/flights/seats/decrement",
+                   R"({"flight_id":3,"seats":1,"date":"2024-02-15","reservation_id":"first"})"));
+    auto sold_out =
+        c.post("/api/flights/seats/decrement",
+               R"({"flight_id":3,"seats":100,"date":"2024-02-15","reservation_id":"greedy"})");
     REQUIRE(sold_out);
     CHECK(sold_out->status == 409);
     CHECK(error_code(*sold_out) == "insufficient_seats");
+    CHECK(api.service.get_flight(FlightId{3})->available_seats() == 99);
 }
 
 TEST_CASE("200 concurrent one-seat sales of a 100-seat flight: exactly 100 succeed") {
@@ -263,12 +288,18 @@ TEST_CASE("200 concurrent one-seat sales of a 100-seat flight: exactly 100 succe
 TEST_CASE("multi-leg holds are all or nothing; confirm and release over HTTP") {
     FlightApi api;
     auto c = api.client();
+    // AI402 (id 9) has 145 seats; 50 held leave 95, so a second leg of 96
+    // does not fit and the first leg is not held either.
+    REQUIRE(c.post("/api/flights/seats/hold",
+                   R"({"reservation_id":"trip-0","legs":[{"flight_id":9,"seats":50}]})"));
     auto too_big = c.post(
         "/api/flights/seats/hold",
-        R"({"reservation_id":"trip-1","legs":[{"flight_id":8,"seats":2},{"flight_id":9,"seats":146}]})");
+        R"({"reservation_id":"trip-1","legs":[{"flight_id":8,"seats":2},{"flight_id":9,"seats":96}]})");
     REQUIRE(too_big);
     CHECK(too_big->status == 409);
     CHECK(api.service.get_flight(FlightId{8})->available_seats() == 160);
+    REQUIRE(c.post("/api/flights/seats/release", R"({"reservation_id":"trip-0"})"));
+    CHECK(api.service.get_flight(FlightId{9})->available_seats() == 145);
 
     auto held = c.post(
         "/api/flights/seats/hold",

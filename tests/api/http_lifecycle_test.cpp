@@ -165,5 +165,5 @@ TEST_CASE("client: default headers are sent with every request") {
     REQUIRE(client.has_value());
     auto r = client->get("/whoami");
     REQUIRE(r.has_value());
-    CHECK(r->body == "\"t0k\"");
+    CHECK(r->body == "\"t0k\"\n");
 }

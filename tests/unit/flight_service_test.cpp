@@ -111,10 +111,18 @@ TEST_CASE("decrement refuses bad requests and changes nothing") {
     auto unknown = w.service.decrement(rid("b2"), FlightId{99}, 2, date);
     REQUIRE_FALSE(unknown);
     CHECK(unknown.error().code == ErrorCode::kNotFound);
-    auto too_many = w.service.decrement(rid("b3"), FlightId{1}, 131, date);
+    // Beyond the per-request rule (rules::kMaxSeatsPerRequest = 100).
+    auto over_rule = w.service.decrement(rid("b3"), FlightId{1}, 101, date);
+    REQUIRE_FALSE(over_rule);
+    CHECK(over_rule.error().code == ErrorCode::kInvalidArgument);
+    CHECK(over_rule.error().message == "seats must be an integer between 1 and 100");
+    // Within the rule, beyond what is left: AI103 (id 3) has 100, one sold.
+    REQUIRE(w.service.decrement(rid("b4"), FlightId{3}, 1, date));
+    auto too_many = w.service.decrement(rid("b5"), FlightId{3}, 100, date);
     REQUIRE_FALSE(too_many);
     CHECK(too_many.error().code == ErrorCode::kFailedPrecondition);
     CHECK(w.service.get_flight(FlightId{1})->available_seats() == 130);
+    CHECK(w.service.get_flight(FlightId{3})->available_seats() == 99);
 }
 
 TEST_CASE("validate answers valid:false for unknown flights, other dates and too few seats") {
@@ -139,8 +147,17 @@ TEST_CASE("validate answers valid:false for unknown flights, other dates and too
     REQUIRE(too_many);
     CHECK_FALSE(too_many->valid);
     CHECK(too_many->available_seats == 130);
+    CHECK(too_many->message == "seats must be an integer between 1 and 100");
 
-    CHECK_FALSE(w.service.validate(FlightId{1}, 0, date));
+    // SPEC §4: the reference client sends flight 999 with 1,000 seats.
+    auto reference = w.service.validate(FlightId{999}, 1000, date);
+    REQUIRE(reference);
+    CHECK_FALSE(reference->valid);
+    CHECK(reference->message == "flight 999 not found");
+
+    auto zero = w.service.validate(FlightId{1}, 0, date);
+    REQUIRE(zero);
+    CHECK_FALSE(zero->valid);
 }
 
 TEST_CASE("holds expire by themselves through the sweeper, exactly once") {

@@ -38,11 +38,11 @@ TEST_CASE("router: literal routes, parameters and specificity") {
     REQUIRE(m.params.size() == 1);
     CHECK(m.params[0].first == "id");
     CHECK(m.params[0].second == "42");
-    CHECK(run(m) == "by-id");
+    CHECK(run(m) == "by-id\n");
 
     auto s = r.match("GET", "/api/flights/search");
     REQUIRE(s.kind == Kind::kFound);
-    CHECK(run(s) == "search");
+    CHECK(run(s) == "search\n");
     CHECK(s.params.empty());
 
     auto p = r.match("POST", "/api/flights/7/seats/3");

@@ -20,10 +20,6 @@ std::string quote_conninfo(std::string_view value) {
     return out;
 }
 
-#define FLIGHTBOOK_APP_TRY_ASSIGN(var, expr) \
-    auto var##_result = (expr);              \
-    if (!var##_result) return std::move(var##_result).error();
-
 }  // namespace
 
 void define_server_settings(Config& config, int default_port) {
@@ -53,26 +49,26 @@ void define_server_settings(Config& config, int default_port) {
 Result<http::ServerOptions> server_options(const Config& config, std::string service_name) {
     http::ServerOptions o;
     o.service_name = std::move(service_name);
-    FLIGHTBOOK_APP_TRY_ASSIGN(port, config.get_port("port", true));
-    FLIGHTBOOK_APP_TRY_ASSIGN(address, config.get_required_string("bind-address"));
-    FLIGHTBOOK_APP_TRY_ASSIGN(workers, config.get_int("worker-threads", 1, 1024));
-    FLIGHTBOOK_APP_TRY_ASSIGN(body, config.get_int("max-body-bytes", 1, std::int64_t{1} << 30));
-    FLIGHTBOOK_APP_TRY_ASSIGN(read, config.get_int("read-timeout-ms", 1, 3'600'000));
-    FLIGHTBOOK_APP_TRY_ASSIGN(write, config.get_int("write-timeout-ms", 1, 3'600'000));
-    FLIGHTBOOK_APP_TRY_ASSIGN(idle, config.get_int("idle-timeout-ms", 1, 3'600'000));
-    FLIGHTBOOK_APP_TRY_ASSIGN(keep, config.get_int("keep-alive-max-count", 1, 1'000'000'000));
-    FLIGHTBOOK_APP_TRY_ASSIGN(nodelay, config.get_bool("tcp-nodelay"));
-    FLIGHTBOOK_APP_TRY_ASSIGN(access, config.get_bool("access-log"));
-    o.port = *port_result;
-    o.bind_address = *address_result;
-    o.worker_threads = static_cast<std::size_t>(*workers_result);
-    o.max_body_bytes = static_cast<std::size_t>(*body_result);
-    o.read_timeout_ms = static_cast<int>(*read_result);
-    o.write_timeout_ms = static_cast<int>(*write_result);
-    o.idle_timeout_ms = static_cast<int>(*idle_result);
-    o.keep_alive_max_count = static_cast<std::size_t>(*keep_result);
-    o.tcp_nodelay = *nodelay_result;
-    o.access_log = *access_result;
+    FLIGHTBOOK_TRY(port, config.get_port("port", true));
+    FLIGHTBOOK_TRY(address, config.get_required_string("bind-address"));
+    FLIGHTBOOK_TRY(workers, config.get_int("worker-threads", 1, 1024));
+    FLIGHTBOOK_TRY(body, config.get_int("max-body-bytes", 1, std::int64_t{1} << 30));
+    FLIGHTBOOK_TRY(read, config.get_int("read-timeout-ms", 1, 3'600'000));
+    FLIGHTBOOK_TRY(write, config.get_int("write-timeout-ms", 1, 3'600'000));
+    FLIGHTBOOK_TRY(idle, config.get_int("idle-timeout-ms", 1, 3'600'000));
+    FLIGHTBOOK_TRY(keep, config.get_int("keep-alive-max-count", 1, 1'000'000'000));
+    FLIGHTBOOK_TRY(nodelay, config.get_bool("tcp-nodelay"));
+    FLIGHTBOOK_TRY(access, config.get_bool("access-log"));
+    o.port = port;
+    o.bind_address = address;
+    o.worker_threads = static_cast<std::size_t>(workers);
+    o.max_body_bytes = static_cast<std::size_t>(body);
+    o.read_timeout_ms = static_cast<int>(read);
+    o.write_timeout_ms = static_cast<int>(write);
+    o.idle_timeout_ms = static_cast<int>(idle);
+    o.keep_alive_max_count = static_cast<std::size_t>(keep);
+    o.tcp_nodelay = nodelay;
+    o.access_log = access;
     return o;
 }
 
@@ -94,13 +90,12 @@ void define_database_settings(Config& config, std::string default_db_name) {
 }
 
 Result<DatabaseSettings> database_settings(const Config& config) {
-    FLIGHTBOOK_APP_TRY_ASSIGN(host, config.get_required_string("db-host"));
-    FLIGHTBOOK_APP_TRY_ASSIGN(port, config.get_port("db-port"));
-    FLIGHTBOOK_APP_TRY_ASSIGN(user, config.get_required_string("db-user"));
-    FLIGHTBOOK_APP_TRY_ASSIGN(password, config.get_string("db-password"));
-    FLIGHTBOOK_APP_TRY_ASSIGN(name, config.get_required_string("db-name"));
-    return DatabaseSettings{*host_result, *port_result, *user_result, *password_result,
-                            *name_result};
+    FLIGHTBOOK_TRY(host, config.get_required_string("db-host"));
+    FLIGHTBOOK_TRY(port, config.get_port("db-port"));
+    FLIGHTBOOK_TRY(user, config.get_required_string("db-user"));
+    FLIGHTBOOK_TRY(password, config.get_string("db-password"));
+    FLIGHTBOOK_TRY(name, config.get_required_string("db-name"));
+    return DatabaseSettings{host, port, user, password, name};
 }
 
 void define_redis_settings(Config& config) {
@@ -109,9 +104,9 @@ void define_redis_settings(Config& config) {
 }
 
 Result<RedisSettings> redis_settings(const Config& config) {
-    FLIGHTBOOK_APP_TRY_ASSIGN(host, config.get_required_string("redis-host"));
-    FLIGHTBOOK_APP_TRY_ASSIGN(port, config.get_port("redis-port"));
-    return RedisSettings{*host_result, *port_result};
+    FLIGHTBOOK_TRY(host, config.get_required_string("redis-host"));
+    FLIGHTBOOK_TRY(port, config.get_port("redis-port"));
+    return RedisSettings{host, port};
 }
 
 void define_service_url(Config& config, std::string flag, std::string env,
@@ -121,8 +116,8 @@ void define_service_url(Config& config, std::string flag, std::string env,
 }
 
 Result<std::string> service_url(const Config& config, std::string_view flag) {
-    FLIGHTBOOK_APP_TRY_ASSIGN(url, config.get_required_string(flag));
-    const auto& u = *url_result;
+    FLIGHTBOOK_TRY(url, config.get_required_string(flag));
+    const auto& u = url;
     const bool http = u.starts_with("http://");
     const bool https = u.starts_with("https://");
     const auto rest = std::string_view(u).substr(http ? 7 : (https ? 8 : 0));
@@ -134,4 +129,4 @@ Result<std::string> service_url(const Config& config, std::string_view flag) {
 
 }  // namespace flightbook::app
 
-#undef FLIGHTBOOK_APP_TRY_ASSIGN
+#undef FLIGHTBOOK_TRY

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "flightbook/metrics/registry.hpp"
 #include "flightbook/ports/flight_repository.hpp"
 #include "flightbook/ports/seat_inventory.hpp"
+#include "flightbook/rules.hpp"
 #include "flightbook/search/query.hpp"
 #include "flightbook/search/search.hpp"
 #include "flightbook/search/timetable.hpp"
@@ -26,15 +28,18 @@ namespace flightbook::flights {
 /// Settings. Field names carry their unit.
 struct FlightServiceOptions {
     search::SearchRules rules;
-    /// How long a hold lasts before its seats come back by themselves.
-    std::chrono::seconds hold_ttl{15 * 60};
-    /// Upper bound a caller may ask for with an explicit hold.
-    std::chrono::seconds max_hold_ttl{60 * 60};
+    /// How long a hold lasts before its seats come back by themselves;
+    /// within `rules::check_hold_ttl` (checked by the constructor).
+    std::chrono::seconds hold_ttl = rules::kDefaultHoldTtl;
     /// Before answering, re-read the live count of every leg on the page
     /// from the SeatInventory (the truth) and search again if one fell
     /// below the requested seats. Off only for benchmarks of the bare engine.
     bool verify_page_seats = true;
 };
+
+/// Checks `options` against rules.hpp and `search::validate(rules)`.
+/// Errors: `kInvalidArgument` naming the setting.
+[[nodiscard]] Status validate(const FlightServiceOptions& options);
 
 /// The answer of a search plus the snapshot it was computed on, so that the
 /// caller can write flights with the same data and live counts.
@@ -66,7 +71,9 @@ struct SeatChange {
 class FlightService {
 public:
     /// The ports and the clock must outlive the service. `registry` (optional)
-    /// receives the service's metrics.
+    /// receives the service's metrics. Throws std::invalid_argument when
+    /// `options` break a rule (hold ttl, search rules): a wiring bug, so
+    /// apps check their settings with `validate(options)` first.
     FlightService(FlightRepository& flights, SeatInventory& seats, const Clock& clock,
                   FlightServiceOptions options = {},
                   std::shared_ptr<metrics::Registry> registry = nullptr);
@@ -84,9 +91,10 @@ public:
     [[nodiscard]] Result<Flight> get_flight(FlightId id);
 
     /// Whether `seats` seats on `flight` departing on `date` can be sold now.
-    /// An unknown flight or another date is `valid == false`, not an error.
-    /// Errors: `kInvalidArgument` for seats outside 1..kMaxSeatsPerLeg;
-    /// `kUnavailable` from the stores.
+    /// An unknown flight, another date, or a seat count outside
+    /// `rules::check_seats` is `valid == false` with a message, not an error
+    /// (SPEC §4: a well-formed body never gets a 400).
+    /// Errors: `kUnavailable` from the stores.
     [[nodiscard]] Result<Validation> validate(FlightId flight, std::int32_t seats, UtcDate date);
 
     /// Sells `seats` seats on `flight` as `reservation` at once (hold +
@@ -98,14 +106,17 @@ public:
                                                std::int32_t seats, UtcDate date);
 
     /// Gives back the seats that `reservation` holds on `flight`, once.
-    /// Errors: `kNotFound` (no such reservation), `kConflict` (the
-    /// reservation holds other seats than `flight`×`seats`).
+    /// `date`, when given, must be the flight's departure date, as for
+    /// `decrement`. Errors: `kNotFound` (no such reservation), `kConflict`
+    /// (the reservation holds other seats than `flight`×`seats`),
+    /// `kInvalidArgument` (seats, or a date that is not the flight's).
     [[nodiscard]] Result<SeatChange> increment(const ReservationId& reservation, FlightId flight,
-                                               std::int32_t seats);
+                                               std::int32_t seats,
+                                               std::optional<UtcDate> date = std::nullopt);
 
     /// Holds seats on one or more flights, all or nothing, for `ttl`
     /// (0 = the configured default). Errors as `SeatInventory::hold`, plus
-    /// `kInvalidArgument` for a ttl above `max_hold_ttl`.
+    /// `kInvalidArgument` for a ttl outside `rules::check_hold_ttl`.
     [[nodiscard]] Result<SeatChange> hold(const ReservationId& reservation,
                                           std::vector<SeatLeg> legs,
                                           std::chrono::seconds ttl = std::chrono::seconds{0});

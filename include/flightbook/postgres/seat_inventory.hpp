@@ -7,6 +7,7 @@
 #include "flightbook/clock.hpp"
 #include "flightbook/ports/seat_inventory.hpp"
 #include "flightbook/postgres/pool.hpp"
+#include "flightbook/seats/reservation_transition.hpp"
 
 namespace flightbook::postgres {
 
@@ -34,6 +35,9 @@ public:
                                                                    std::size_t limit) override;
 
 private:
+    // Locks the reservation, asks `transition` and persists its decision.
+    [[nodiscard]] Result<Reservation> apply(const ReservationId& id, ReservationEvent event);
+
     std::shared_ptr<ConnectionPool> pool_;
     const Clock& clock_;
 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "flightbook/clock.hpp"
+#include "flightbook/ports/seat_counter_repair.hpp"
 #include "flightbook/ports/seat_inventory.hpp"
 #include "flightbook/redis/client.hpp"
 
@@ -33,12 +34,7 @@ struct SeatCounterStats {
 };
 
 /// What one `reconcile` call found.
-struct ReconcileReport {
-    std::size_t checked = 0;   ///< Counters compared with the truth.
-    std::size_t repaired = 0;  ///< Counters that differed and were rewritten.
-    std::size_t busy = 0;      ///< Differed, but changed while compared: left for next time.
-    std::size_t missing = 0;   ///< Flights without a counter (nothing to repair).
-};
+using ReconcileReport = CounterRepairReport;
 
 /// Seat accounting with Redis counters as a fast path and `truth` as the
 /// source of truth. A hold is first counted by a Lua script that checks every
@@ -53,7 +49,7 @@ struct ReconcileReport {
 /// noeviction` (docs/redis.md).
 ///
 /// Thread-safe. `truth` and `clock` must outlive the adapter.
-class RedisSeatInventory final : public SeatInventory {
+class RedisSeatInventory final : public SeatInventory, public SeatCounterRepair {
 public:
     RedisSeatInventory(std::shared_ptr<Client> client, SeatInventory& truth, const Clock& clock,
                        SeatCounterOptions options = {});
@@ -86,7 +82,7 @@ public:
     /// requests go on to the truth, which decides), never below it
     /// (docs/seats.md, "Counter drift"). Missing counters stay missing.
     /// Reads in batches of 500: one Redis round trip and one truth query each.
-    [[nodiscard]] Result<ReconcileReport> reconcile(const std::vector<FlightId>& flights);
+    [[nodiscard]] Result<ReconcileReport> reconcile(const std::vector<FlightId>& flights) override;
 
     [[nodiscard]] SeatCounterStats stats() const noexcept;
     [[nodiscard]] const SeatCounterOptions& options() const noexcept { return options_; }

@@ -11,6 +11,7 @@
 
 #include "flightbook/airport.hpp"
 #include "flightbook/result.hpp"
+#include "flightbook/rules.hpp"
 #include "flightbook/time.hpp"
 
 namespace flightbook::search {
@@ -28,9 +29,9 @@ enum class SortBy : std::uint8_t {
 inline constexpr int kMaxStops = 3;
 inline constexpr int kDefaultLimit = 20;
 inline constexpr int kMaxLimit = 100;
-inline constexpr int kMaxPageEnd = 1000;  ///< offset + limit at most this.
-inline constexpr int kMaxSeats = 100;     ///< One request books at most 100 seats.
-inline constexpr int kTotalCap = 1000;    ///< `total` is exact up to this.
+inline constexpr int kMaxPageEnd = 1000;                      ///< offset + limit at most this.
+inline constexpr int kMaxSeats = rules::kMaxSeatsPerRequest;  ///< rules.hpp
+inline constexpr int kTotalCap = 1000;                        ///< `total` is exact up to this.
 
 /// One validated search request. Plain value type.
 struct SearchQuery {

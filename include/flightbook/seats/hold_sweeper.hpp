@@ -11,6 +11,8 @@
 #include <memory>
 
 #include "flightbook/clock.hpp"
+#include "flightbook/log.hpp"
+#include "flightbook/metrics/registry.hpp"
 #include "flightbook/ports/seat_inventory.hpp"
 
 namespace flightbook {
@@ -37,8 +39,12 @@ public:
     /// sweeping thread.
     using OnExpired = std::function<void(const Reservation&)>;
 
+    /// `logger` (optional, must outlive the sweeper) hears of failed sweeps;
+    /// `registry` (optional) gets `flightbook_hold_sweeps_total{result}` and
+    /// `flightbook_holds_expired_total`.
     HoldSweeper(SeatInventory& inventory, const Clock& clock, HoldSweeperOptions options = {},
-                OnExpired on_expired = {});
+                OnExpired on_expired = {}, const Logger* logger = nullptr,
+                const std::shared_ptr<metrics::Registry>& registry = nullptr);
     /// Stops the background thread if it runs.
     ~HoldSweeper();
     HoldSweeper(const HoldSweeper&) = delete;
@@ -49,7 +55,8 @@ public:
     [[nodiscard]] Result<std::size_t> sweep_once();
 
     /// Starts sweeping every `interval_ms` on a background thread (no-op if
-    /// running). Errors of a sweep are counted, not fatal: the next sweep retries.
+    /// running; the first sweep after one interval). Errors of a sweep are
+    /// counted and logged, not fatal: the next sweep retries.
     void start();
     /// Stops and joins the background thread; returns promptly. Idempotent.
     void stop();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "flightbook/result.hpp"
+#include "flightbook/rules.hpp"
 #include "flightbook/time.hpp"
 #include "flightbook/types.hpp"
 
@@ -42,14 +43,6 @@ struct SeatLeg {
     friend bool operator==(const SeatLeg&, const SeatLeg&) = default;
 };
 
-/// How long a hold lasts when the caller does not say (SPEC §5: 15 minutes).
-inline constexpr std::chrono::seconds kDefaultHoldTtl{15 * 60};
-
-/// Largest number of seats one reservation may take on one flight.
-inline constexpr std::int32_t kMaxSeatsPerLeg = 1000;
-/// Largest number of distinct flights in one reservation.
-inline constexpr std::size_t kMaxLegs = 8;
-
 /// Hold `legs` all-or-nothing under `reservation_id` until `expires_at`.
 struct HoldRequest {
     ReservationId reservation_id;
@@ -59,8 +52,9 @@ struct HoldRequest {
 
 /// Checks a leg list and puts it in canonical form: legs for the same flight
 /// merged, sorted by flight id (the fixed lock order of every adapter).
-/// Errors: `kInvalidArgument` for no legs, too many legs, seats outside
-/// 1..kMaxSeatsPerLeg, or a non-positive flight id.
+/// Errors: `kInvalidArgument` for no legs, more than
+/// `rules::kMaxReservationFlights` flights, seats per flight outside
+/// `rules::check_seats`, or a non-positive flight id.
 [[nodiscard]] Result<std::vector<SeatLeg>> normalize_legs(std::vector<SeatLeg> legs);
 
 /// Life cycle of a reservation (docs/seats.md has the diagram):

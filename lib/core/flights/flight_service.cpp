@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "flightbook/search/result_json.hpp"
 
@@ -17,7 +18,20 @@ std::string_view result_label(const Status& s) {
     return s ? std::string_view("ok") : to_string(s.error().code);
 }
 
+// The one wording of "wrong date" for every seat operation that names one.
+Status check_departs_on(const Flight& flight, UtcDate date) {
+    if (date_of(flight.departure_time) == date) return ok();
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("flight {} departs on {}, not on {}", flight.flight_number,
+                            format_date(date_of(flight.departure_time)), format_date(date)));
+}
+
 }  // namespace
+
+Status validate(const FlightServiceOptions& options) {
+    FLIGHTBOOK_TRY_STATUS(rules::check_hold_ttl(options.hold_ttl));
+    return search::validate(options.rules);
+}
 
 std::string SearchAnswer::to_json() const {
     return search::search_result_to_json(result, *timetable, *seats);
@@ -31,6 +45,9 @@ FlightService::FlightService(FlightRepository& flights, SeatInventory& seats, co
       clock_(clock),
       options_(options),
       registry_(std::move(registry)) {
+    if (auto valid = flights::validate(options_); !valid) {
+        throw std::invalid_argument("FlightServiceOptions: " + valid.error().message);
+    }
     if (registry_) {
         seat_ops_ =
             &registry_->counter("flightbook_seat_operations_total",
@@ -126,10 +143,6 @@ Result<Flight> FlightService::get_flight(FlightId id) {
 }
 
 Result<Validation> FlightService::validate(FlightId id, std::int32_t seats, UtcDate date) {
-    if (seats < 1 || seats > kMaxSeatsPerLeg) {
-        return fail(ErrorCode::kInvalidArgument,
-                    fmt::format("seats must be between 1 and {}", kMaxSeatsPerLeg));
-    }
     auto flight = find_flight(id);
     if (!flight) {
         if (flight.error().code != ErrorCode::kNotFound) return fail(std::move(flight).error());
@@ -145,6 +158,9 @@ Result<Validation> FlightService::validate(FlightId id, std::int32_t seats, UtcD
     auto counts = seats_.availability(id);
     if (!counts) return fail(std::move(counts).error());
     if (auto snap = snapshot(); snap.seats) snap.seats->set(id, counts->available);
+    if (auto in_range = rules::check_seats(seats); !in_range) {
+        return Validation{false, in_range.error().message, flight->price, counts->available};
+    }
     if (counts->available < seats) {
         return Validation{false,
                           fmt::format("only {} seats available on flight {}", counts->available,
@@ -174,11 +190,7 @@ Result<SeatChange> FlightService::decrement(const ReservationId& reservation, Fl
                                             std::int32_t seats, UtcDate date) {
     auto flight = find_flight(id);
     if (!flight) return fail(std::move(flight).error());
-    if (date_of(flight->departure_time) != date) {
-        return fail(ErrorCode::kInvalidArgument,
-                    fmt::format("flight {} departs on {}, not on {}", flight->flight_number,
-                                format_date(date_of(flight->departure_time)), format_date(date)));
-    }
+    FLIGHTBOOK_TRY_STATUS(check_departs_on(*flight, date));
     auto held = hold(reservation, {SeatLeg{id, seats}});
     if (!held) return held;
     auto confirmed = seats_.confirm(reservation);
@@ -189,7 +201,13 @@ Result<SeatChange> FlightService::decrement(const ReservationId& reservation, Fl
 }
 
 Result<SeatChange> FlightService::increment(const ReservationId& reservation, FlightId id,
-                                            std::int32_t seats) {
+                                            std::int32_t seats, std::optional<UtcDate> date) {
+    FLIGHTBOOK_TRY_STATUS(rules::check_seats(seats));
+    if (date) {
+        auto flight = find_flight(id);
+        if (!flight) return fail(std::move(flight).error());
+        FLIGHTBOOK_TRY_STATUS(check_departs_on(*flight, *date));
+    }
     auto stored = seats_.get(reservation);
     if (!stored) {
         if (stored.error().code == ErrorCode::kNotFound) {
@@ -208,11 +226,9 @@ Result<SeatChange> FlightService::increment(const ReservationId& reservation, Fl
 
 Result<SeatChange> FlightService::hold(const ReservationId& reservation, std::vector<SeatLeg> legs,
                                        std::chrono::seconds ttl) {
-    if (ttl.count() < 0 || ttl > options_.max_hold_ttl) {
-        return fail(ErrorCode::kInvalidArgument, fmt::format("ttl_seconds must be between 1 and {}",
-                                                             options_.max_hold_ttl.count()));
-    }
+    if (ttl.count() < 0) return rules::check_hold_ttl(ttl).error();
     if (ttl.count() == 0) ttl = options_.hold_ttl;
+    FLIGHTBOOK_TRY_STATUS(rules::check_hold_ttl(ttl));
     auto held = seats_.hold(HoldRequest{reservation, std::move(legs), clock_.now() + ttl});
     count_seat_op("hold", held ? ok() : Status(held.error()));
     if (!held) return fail(std::move(held).error());

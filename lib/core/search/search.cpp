@@ -468,7 +468,7 @@ private:
 
 Status validate(const SearchQuery& q) {
     auto bad = [](const char* m) { return fail(ErrorCode::kInvalidArgument, m); };
-    if (q.seats < 1 || q.seats > kMaxSeats) return bad("seats must be from 1 to 100");
+    if (auto seats = rules::check_seats(q.seats); !seats) return fail(seats.error());
     if (q.max_stops < 0 || q.max_stops > kMaxStops) return bad("max_stops must be from 0 to 3");
     if (q.limit < 1 || q.limit > kMaxLimit) return bad("limit must be from 1 to 100");
     if (q.offset < 0 || q.offset + q.limit > kMaxPageEnd) {

@@ -1,9 +1,8 @@
 #include "flightbook/seats/hold_sweeper.hpp"
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+
+#include "flightbook/periodic_task.hpp"
 
 namespace flightbook {
 
@@ -12,73 +11,73 @@ struct HoldSweeper::Impl {
     const Clock& clock;
     HoldSweeperOptions options;
     OnExpired on_expired;
+    const Logger* logger;
+    metrics::CounterFamily* sweeps = nullptr;
+    metrics::Counter* expired_metric = nullptr;
     std::atomic<std::uint64_t> expired_total{0};
     std::atomic<std::uint64_t> failed_sweeps{0};
+    PeriodicTask task;
 
-    std::mutex mutex;
-    std::condition_variable wake;
-    bool stopping = false;
-    std::thread thread;
-
-    Impl(SeatInventory& inv, const Clock& c, HoldSweeperOptions o, OnExpired cb)
-        : inventory(inv), clock(c), options(o), on_expired(std::move(cb)) {}
+    Impl(HoldSweeper& owner, SeatInventory& inv, const Clock& c, HoldSweeperOptions o, OnExpired cb,
+         const Logger* log)
+        : inventory(inv),
+          clock(c),
+          options(o),
+          on_expired(std::move(cb)),
+          logger(log),
+          task(std::chrono::milliseconds(o.interval_ms), [&owner] {
+              (void)owner.sweep_once();  // counted and logged; the next sweep retries
+          }) {}
 };
 
 HoldSweeper::HoldSweeper(SeatInventory& inventory, const Clock& clock, HoldSweeperOptions options,
-                         OnExpired on_expired)
-    : impl_(std::make_unique<Impl>(inventory, clock, options, std::move(on_expired))) {
-    if (impl_->options.batch_size == 0) impl_->options.batch_size = 1;
+                         OnExpired on_expired, const Logger* logger,
+                         const std::shared_ptr<metrics::Registry>& registry) {
+    if (options.batch_size == 0) options.batch_size = 1;
+    if (options.interval_ms < 1) options.interval_ms = 1;
+    impl_ = std::make_unique<Impl>(*this, inventory, clock, options, std::move(on_expired), logger);
+    if (registry) {
+        impl_->sweeps = &registry->counter("flightbook_hold_sweeps_total",
+                                           "Sweeps for expired seat holds, by result", {"result"});
+        impl_->expired_metric = &registry
+                                     ->counter("flightbook_holds_expired_total",
+                                               "Seat holds given back because they expired")
+                                     .with({});
+    }
 }
 
 HoldSweeper::~HoldSweeper() { stop(); }
 
 Result<std::size_t> HoldSweeper::sweep_once() {
+    Impl& im = *impl_;
     std::size_t expired = 0;
-    for (std::size_t i = 0; i < impl_->options.max_batches_per_sweep; ++i) {
+    for (std::size_t i = 0; i < im.options.max_batches_per_sweep; ++i) {
         // Each batch reads the clock afresh: a long sweep also takes holds
         // that expired while it ran.
-        auto batch =
-            impl_->inventory.release_expired(impl_->clock.now(), impl_->options.batch_size);
+        auto batch = im.inventory.release_expired(im.clock.now(), im.options.batch_size);
         if (!batch) {
-            ++impl_->failed_sweeps;
+            ++im.failed_sweeps;
+            if (im.sweeps != nullptr) im.sweeps->with({"failed"}).inc();
+            if (im.logger != nullptr) {
+                im.logger->warn("hold_sweep_failed", batch.error().message);
+            }
             return fail(std::move(batch).error());
         }
         expired += batch->size();
-        impl_->expired_total += batch->size();
-        if (impl_->on_expired) {
-            for (const Reservation& r : *batch) impl_->on_expired(r);
+        im.expired_total += batch->size();
+        if (im.expired_metric != nullptr) im.expired_metric->inc(batch->size());
+        if (im.on_expired) {
+            for (const Reservation& r : *batch) im.on_expired(r);
         }
-        if (batch->size() < impl_->options.batch_size) break;
+        if (batch->size() < im.options.batch_size) break;
     }
+    if (im.sweeps != nullptr) im.sweeps->with({"ok"}).inc();
     return expired;
 }
 
-void HoldSweeper::start() {
-    std::lock_guard lock(impl_->mutex);
-    if (impl_->thread.joinable()) return;
-    impl_->stopping = false;
-    impl_->thread = std::thread([this] {
-        std::unique_lock lk(impl_->mutex);
-        while (!impl_->stopping) {
-            lk.unlock();
-            (void)sweep_once();  // failures are counted; the next sweep retries
-            lk.lock();
-            impl_->wake.wait_for(lk, std::chrono::milliseconds(impl_->options.interval_ms),
-                                 [this] { return impl_->stopping; });
-        }
-    });
-}
+void HoldSweeper::start() { impl_->task.start(); }
 
-void HoldSweeper::stop() {
-    std::thread thread;
-    {
-        std::lock_guard lock(impl_->mutex);
-        impl_->stopping = true;
-        thread = std::move(impl_->thread);
-    }
-    impl_->wake.notify_all();
-    if (thread.joinable()) thread.join();
-}
+void HoldSweeper::stop() { impl_->task.stop(); }
 
 std::uint64_t HoldSweeper::expired_total() const noexcept { return impl_->expired_total.load(); }
 

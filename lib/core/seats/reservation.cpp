@@ -38,10 +38,7 @@ Result<std::vector<SeatLeg>> normalize_legs(std::vector<SeatLeg> legs) {
         if (leg.flight_id.value() <= 0) {
             return fail(ErrorCode::kInvalidArgument, "flight_id must be positive");
         }
-        if (leg.seats < 1 || leg.seats > kMaxSeatsPerLeg) {
-            return fail(ErrorCode::kInvalidArgument,
-                        fmt::format("seats must be between 1 and {}", kMaxSeatsPerLeg));
-        }
+        FLIGHTBOOK_TRY_STATUS(rules::check_seats(leg.seats));
     }
     std::sort(legs.begin(), legs.end(),
               [](const SeatLeg& a, const SeatLeg& b) { return a.flight_id < b.flight_id; });
@@ -49,17 +46,14 @@ Result<std::vector<SeatLeg>> normalize_legs(std::vector<SeatLeg> legs) {
     for (const SeatLeg& leg : legs) {
         if (!merged.empty() && merged.back().flight_id == leg.flight_id) {
             merged.back().seats += leg.seats;
-            if (merged.back().seats > kMaxSeatsPerLeg) {
-                return fail(ErrorCode::kInvalidArgument,
-                            fmt::format("seats must be between 1 and {}", kMaxSeatsPerLeg));
-            }
+            FLIGHTBOOK_TRY_STATUS(rules::check_seats(merged.back().seats));
         } else {
             merged.push_back(leg);
         }
     }
-    if (merged.size() > kMaxLegs) {
-        return fail(ErrorCode::kInvalidArgument,
-                    fmt::format("a hold may cover at most {} flights", kMaxLegs));
+    if (merged.size() > rules::kMaxReservationFlights) {
+        return fail(ErrorCode::kInvalidArgument, fmt::format("a hold may cover at most {} flights",
+                                                             rules::kMaxReservationFlights));
     }
     return merged;
 }

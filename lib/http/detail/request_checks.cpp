@@ -105,4 +105,14 @@ std::string request_id_for(std::string_view incoming) {
     return fmt::format("{:016x}", rng());
 }
 
+void add_request_id(std::string& body, std::string_view request_id) {
+    if (request_id.empty() || body.find("\"request_id\"") != std::string::npos) return;
+    std::size_t end = body.size();
+    if (end > 0 && body[end - 1] == '\n') --end;
+    if (end < 2 || body[0] != '{' || body[end - 1] != '}') return;
+    const bool empty_object = body.find_first_not_of(" \t\r\n", 1) == end - 1;
+    body.insert(end - 1,
+                fmt::format("{}\"request_id\":\"{}\"", empty_object ? "" : ",", request_id));
+}
+
 }  // namespace flightbook::http::detail

@@ -29,4 +29,9 @@ namespace flightbook::http::detail {
 /// A request id from `X-Request-Id` when it is safe to echo, else a new one.
 [[nodiscard]] std::string request_id_for(std::string_view incoming);
 
+/// Adds `"request_id":id` as the last member of a JSON object body (one
+/// ending in `}` or `}\n`); leaves any other body alone. Request ids are
+/// safe to embed (request_id_for admits only [A-Za-z0-9._:-]).
+void add_request_id(std::string& body, std::string_view request_id);
+
 }  // namespace flightbook::http::detail

@@ -56,18 +56,19 @@ inline std::string read_file(const std::filesystem::path& path) {
     return ss.str();
 }
 
-/// A fresh schema in the test database with every sql/flights migration
-/// applied (tables, reference data, seat holds). Dropped on destruction, so
-/// tests neither see each other's rows nor depend on order.
+/// A fresh schema in the test database with every migration of one
+/// database applied (`sql/<database>/`: "flights" by default, "bookings",
+/// "payments"). Dropped on destruction, so tests neither see each other's
+/// rows nor depend on order.
 class PgSchema {
 public:
-    PgSchema() : name_(unique_name("fbt")) {
+    explicit PgSchema(const char* database = "flights") : name_(unique_name("fbt")) {
         admin_ = connect_or_fail(pg_dsn());
         require_ok(admin_->exec_script("CREATE SCHEMA " + name_));
         auto conn = connect_or_fail(dsn());
         std::vector<std::filesystem::path> files;
         for (const auto& entry : std::filesystem::directory_iterator(
-                 std::filesystem::path(FLIGHTBOOK_SQL_DIR) / "flights")) {
+                 std::filesystem::path(FLIGHTBOOK_SQL_DIR) / database)) {
             if (entry.path().extension() == ".sql") files.push_back(entry.path());
         }
         std::sort(files.begin(), files.end());

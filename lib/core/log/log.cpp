@@ -1,4 +1,4 @@
-#include "flightbook/http/log.hpp"
+#include "flightbook/log.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 
 #include "flightbook/time.hpp"
 
-namespace flightbook::http {
+namespace flightbook {
 namespace {
 
 class StderrSink final : public LogSink {
@@ -27,8 +27,8 @@ private:
     std::mutex mutex_;
 };
 
-std::string utc_timestamp_ms() {
-    const auto now = std::chrono::system_clock::now();
+std::string utc_timestamp_ms(const Clock& clock) {
+    const auto now = clock.precise_now();
     const auto seconds = std::chrono::floor<std::chrono::seconds>(now);
     const auto millis =
         std::chrono::duration_cast<std::chrono::milliseconds>(now - seconds).count();
@@ -54,14 +54,16 @@ std::shared_ptr<LogSink> stderr_log_sink() {
     return sink;
 }
 
-Logger::Logger(std::string service, std::shared_ptr<LogSink> sink)
-    : service_(std::move(service)), sink_(sink ? std::move(sink) : stderr_log_sink()) {}
+Logger::Logger(std::string service, std::shared_ptr<LogSink> sink, const Clock* clock)
+    : service_(std::move(service)),
+      sink_(sink ? std::move(sink) : stderr_log_sink()),
+      clock_(clock != nullptr ? clock : &SystemClock::instance()) {}
 
 void Logger::log(LogLevel level, std::string_view event, std::string_view message,
                  const Fields& fields) const {
     json::Writer w;
     w.begin_object();
-    w.key("ts").value(utc_timestamp_ms());
+    w.key("ts").value(utc_timestamp_ms(*clock_));
     w.key("level").value(to_string(level));
     w.key("service").value(service_);
     w.key("event").value(event);
@@ -71,4 +73,4 @@ void Logger::log(LogLevel level, std::string_view event, std::string_view messag
     sink_->write(w.str());
 }
 
-}  // namespace flightbook::http
+}  // namespace flightbook

@@ -1,16 +1,26 @@
-#include "flightbook/http/flight_routes.hpp"
+#include "flightbook/api/flight_routes.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "flightbook/domain/flight_json.hpp"
 #include "flightbook/http/json.hpp"
 #include "flightbook/json/writer.hpp"
+#include "flightbook/rules.hpp"
 #include "flightbook/search/query.hpp"
 
-namespace flightbook::http {
+namespace flightbook::api {
 namespace {
+
+using http::JsonObject;
+using http::JsonValue;
+using http::parse_object;
+using http::Request;
+using http::Response;
+using http::Server;
 
 using flights::FlightService;
 using flights::SeatChange;
@@ -51,10 +61,15 @@ Result<UtcDate> date_field(const JsonObject& body) {
     return date;
 }
 
+// Seats are range-checked by core (rules::check_seats), which owns the rule
+// and its wording; here only the type is checked.
 Result<std::int32_t> seats_field(const JsonObject& body) {
-    auto seats = body.get_int64("seats", 1, kMaxSeatsPerLeg);
+    auto seats = body.get_int64("seats");
     if (!seats) return fail(std::move(seats).error());
-    return static_cast<std::int32_t>(*seats);
+    // Beyond int32 is out of every rule's range anyway; clamp, keep the sign.
+    return static_cast<std::int32_t>(
+        std::clamp<std::int64_t>(*seats, std::numeric_limits<std::int32_t>::min(),
+                                 std::numeric_limits<std::int32_t>::max()));
 }
 
 // The body of decrement/increment: {"flight_id","seats","date","reservation_id"}.
@@ -169,16 +184,26 @@ public:
         return Response::json(200, w.take());
     }
 
+    // SPEC §4: a well-formed body (an object with the three fields of the
+    // right types) always gets 200; an unknown flight, a seat count outside
+    // the rules or a date that is not the flight's is `valid: false`.
     Response validate(const Request& req) const {
         auto body = parse_object(req.body());
         if (!body) return Response::from_error(body.error());
-        auto id = body->get_positive_int64("flight_id");
+        auto id = body->get_int64("flight_id");
         if (!id) return Response::from_error(id.error());
         auto seats = seats_field(*body);
         if (!seats) return Response::from_error(seats.error());
-        auto date = date_field(*body);
-        if (!date) return Response::from_error(date.error());
-        auto v = service_.validate(FlightId{*id}, *seats, *date);
+        auto date_text = body->get_string("date", 64);
+        if (!date_text) return Response::from_error(date_text.error());
+        Result<flights::Validation> v = flights::Validation{};
+        if (auto date = parse_date(*date_text); !date) {
+            v = flights::Validation{false, "date must be YYYY-MM-DD", Money{}, 0};
+        } else if (*id < 1) {
+            v = flights::Validation{false, fmt::format("flight {} not found", *id), Money{}, 0};
+        } else {
+            v = service_.validate(FlightId{*id}, *seats, *date);
+        }
         if (!v) return Response::from_error(v.error());
         json::Writer w;
         w.begin_object()
@@ -209,7 +234,7 @@ public:
         if (auto denied = authorize(req)) return *denied;
         auto r = parse_seat_request(req.body(), /*date_required=*/false);
         if (!r) return Response::from_error(r.error());
-        auto change = service_.increment(r->reservation, r->flight, r->seats);
+        auto change = service_.increment(r->reservation, r->flight, r->seats, r->date);
         if (!change) return seat_error(change.error());
         return Response::json(200, seat_change_json(*change, change->reservation.applied
                                                                  ? "seats given back"
@@ -224,10 +249,11 @@ public:
         if (!rid) return Response::from_error(rid.error());
         const JsonValue* legs_value = body->find("legs");
         const JsonValue::Array* legs_array = legs_value ? legs_value->as_array() : nullptr;
-        if (legs_array == nullptr || legs_array->empty() || legs_array->size() > kMaxLegs) {
-            return Response::error(
-                400, "invalid_argument",
-                fmt::format("field 'legs' must be an array of 1 to {} objects", kMaxLegs));
+        if (legs_array == nullptr || legs_array->empty() ||
+            legs_array->size() > rules::kMaxReservationFlights) {
+            return Response::error(400, "invalid_argument",
+                                   fmt::format("field 'legs' must be an array of 1 to {} objects",
+                                               rules::kMaxReservationFlights));
         }
         std::vector<SeatLeg> legs;
         for (const JsonValue& v : *legs_array) {
@@ -242,7 +268,10 @@ public:
             if (!seats) return Response::from_error(seats.error());
             legs.push_back(SeatLeg{FlightId{*id}, *seats});
         }
-        auto ttl = body->get_optional_int64("ttl_seconds", 1, 86'400);
+        // Range checked by core (rules::check_hold_ttl); 0 would mean "the
+        // default", which a caller asks for by leaving the field out.
+        auto ttl = body->get_optional_int64("ttl_seconds", std::numeric_limits<int>::min(),
+                                            std::numeric_limits<int>::max());
         if (!ttl) return Response::from_error(ttl.error());
         auto change = service_.hold(*rid, std::move(legs), std::chrono::seconds{ttl->value_or(0)});
         if (!change) return seat_error(change.error());
@@ -326,4 +355,4 @@ Status register_flight_routes(Server& server, flights::FlightService& service,
     return ok();
 }
 
-}  // namespace flightbook::http
+}  // namespace flightbook::api
