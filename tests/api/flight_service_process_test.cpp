@@ -15,6 +15,7 @@
 #include "../integration/support/test_env.hpp"
 #include "flightbook/http/client.hpp"
 #include "flightbook/http/json.hpp"
+#include "http_test_support.hpp"
 
 using namespace flightbook;
 using namespace std::chrono_literals;
@@ -183,8 +184,19 @@ TEST_CASE("flight-service serves search and seats from PostgreSQL + Redis") {
     CHECK(health.get_string("service").value() == "flight-service");
     auto metrics = c.get("/metrics");
     REQUIRE(metrics);
-    CHECK(metrics->body.find("flightbook_seat_operations_total") != std::string::npos);
-    CHECK(metrics->body.find("flightbook_http_requests_total") != std::string::npos);
+    using http::testing::metric_value;
+    // One decrement = one hold and one confirm, both ok; one search.
+    CHECK(metric_value(metrics->body,
+                       R"(flightbook_seat_operations_total{operation="hold",result="ok"})") == 1);
+    CHECK(metric_value(metrics->body,
+                       R"(flightbook_seat_operations_total{operation="confirm",result="ok"})") ==
+          1);
+    CHECK(metric_value(metrics->body, R"(flightbook_searches_total{result="ok"})") == 1);
+    CHECK(
+        metric_value(
+            metrics->body,
+            R"(flightbook_http_requests_total{route="/api/flights/seats/decrement",method="POST",status="200"})") ==
+        1);
 
     CHECK(service.terminate() == 0);  // graceful SIGTERM
 }
@@ -206,11 +218,10 @@ TEST_CASE("SIGKILL between hold and confirm: the seats come back after expiry, o
     service.kill_now();                          // the booking never confirms; nobody releases
     CHECK(booked_in_postgres(schema, 8) == 25);  // the hold survives the crash
 
-    std::this_thread::sleep_for(2100ms);  // past the 2 s hold
-    service.start();                      // its sweeper gives the seats back
+    service.start();  // once the 2 s hold has passed, its sweeper gives the seats back
     auto c2 = service.client();
     bool back = false;
-    for (int i = 0; i < 100 && !back; ++i) {
+    for (int i = 0; i < 150 && !back; ++i) {
         back = booked_in_postgres(schema, 8) == 20 && booked_in_postgres(schema, 9) == 35;
         if (!back) std::this_thread::sleep_for(100ms);
     }
@@ -220,8 +231,19 @@ TEST_CASE("SIGKILL between hold and confirm: the seats come back after expiry, o
     auto late = c2.post("/api/flights/seats/confirm", R"({"reservation_id":"crash-1"})");
     REQUIRE(late);
     CHECK(late->status == 409);
-    std::this_thread::sleep_for(300ms);  // more sweeps: nothing is given back twice
+    // Two more whole sweeps (polled on the sweeper's own counter): nothing is
+    // given back twice.
+    const auto sweeps = [&] {
+        auto m = c2.get("/metrics");
+        return m ? http::testing::metric_value(m->body,
+                                               R"(flightbook_hold_sweeps_total{result="ok"})")
+                 : -1.0;
+    };
+    const double before = sweeps();
+    for (int i = 0; i < 200 && sweeps() < before + 2; ++i) std::this_thread::sleep_for(20ms);
+    CHECK(sweeps() >= before + 2);
     CHECK(booked_in_postgres(schema, 8) == 20);
+    CHECK(booked_in_postgres(schema, 9) == 35);
 }
 
 TEST_CASE("Redis FLUSHALL and restart under the service lose no sale and oversell nothing") {
@@ -284,8 +306,9 @@ TEST_CASE("a count left in Redis by a dead process is repaired: every seat Postg
     REQUIRE(repaired);
     auto metrics = c.get("/metrics");
     REQUIRE(metrics);
-    CHECK(metrics->body.find(R"(flightbook_seat_counter_reconcile_total{outcome="repaired"} )") !=
-          std::string::npos);
+    CHECK(http::testing::metric_value(
+              metrics->body, R"(flightbook_seat_counter_reconcile_total{outcome="repaired"})") >=
+          1);
 
     // All 99 remaining seats sell (the drifted counter would have refused
     // them), and not one more.

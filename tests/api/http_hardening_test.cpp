@@ -208,7 +208,14 @@ TEST_CASE("slow clients are cut off by the read timeout and do not block others"
         slow.push_back(std::make_unique<RawConnection>(ts.port));
         REQUIRE(slow.back()->send_all("GET /health HTTP/1.1\r\nHost: t\r\n"));  // never ends
     }
-    std::this_thread::sleep_for(100ms);  // let the server pick them up
+    // Wait (bounded) until the server is serving all four: a polled
+    // condition on its own connection gauge, not a sleep.
+    const auto serving = [&] {
+        return metric_value(ts.server.registry().render_prometheus(),
+                            "flightbook_http_connections_active") >= 4;
+    };
+    for (int i = 0; i < 500 && !serving(); ++i) std::this_thread::sleep_for(2ms);
+    REQUIRE(serving());
 
     auto client = client_for(ts.port);
     const auto start = std::chrono::steady_clock::now();

@@ -21,15 +21,17 @@ using namespace flightbook::http::testing;
 
 namespace {
 
-// Runs in the child: never returns.
-[[noreturn]] void run_service(int port_pipe) {
+// Runs in the child: never returns. `entered_pipe` (when >= 0) gets one byte
+// as a request enters /api/slow, so the parent knows it is in flight.
+[[noreturn]] void run_service(int port_pipe, int entered_pipe = -1) {
     int code = 3;
     try {
         app::ShutdownSignals signals;
         auto sink = std::make_shared<CapturingSink>();
         Server server(test_options(), nullptr, sink);
-        (void)server.get("/api/slow", [](const Request&) {
-            std::this_thread::sleep_for(400ms);
+        (void)server.get("/api/slow", [entered_pipe](const Request&) {
+            if (entered_pipe >= 0) (void)!::write(entered_pipe, "e", 1);
+            std::this_thread::sleep_for(400ms);  // the work the drain must wait for
             return Response::json(200, R"({"done":true})");
         });
         code = app::serve_until_signal(server, signals, server.logger(), [&](int port) {
@@ -59,14 +61,18 @@ int wait_exit_code(pid_t pid, std::chrono::milliseconds timeout) {
 
 TEST_CASE("SIGTERM drains the request in flight and the service exits 0") {
     int fds[2];
+    int entered[2];
     REQUIRE(::pipe(fds) == 0);
+    REQUIRE(::pipe(entered) == 0);
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
         ::close(fds[0]);
-        run_service(fds[1]);
+        ::close(entered[0]);
+        run_service(fds[1], entered[1]);
     }
     ::close(fds[1]);
+    ::close(entered[1]);
     int port = 0;
     pollfd p{fds[0], POLLIN, 0};
     if (::poll(&p, 1, 5000) == 1) (void)!::read(fds[0], &port, sizeof(port));
@@ -83,8 +89,12 @@ TEST_CASE("SIGTERM drains the request in flight and the service exits 0") {
         auto r = client.get("/api/slow");
         slow_status = r ? r->status : -1;
     });
-    std::this_thread::sleep_for(150ms);  // the request is now in its handler
+    // A latch, not a sleep: wait (bounded) until the request is in its handler.
+    pollfd in_flight{entered[0], POLLIN, 0};
+    const bool inside = ::poll(&in_flight, 1, 5000) == 1;
+    ::close(entered[0]);
     REQUIRE(::kill(pid, SIGTERM) == 0);
+    CHECK(inside);
     caller.join();
     CHECK(slow_status.load() == 200);
     CHECK(wait_exit_code(pid, 10s) == 0);

@@ -145,4 +145,22 @@ inline std::string body_of(std::string_view raw) {
     return pos == std::string_view::npos ? std::string() : std::string(raw.substr(pos + 4));
 }
 
+/// The value of one series in Prometheus text, e.g.
+/// `metric_value(text, R"(flightbook_holds_expired_total)")` or with labels
+/// `metric_value(text, R"(x_total{outcome="repaired"})")`; -1 when absent.
+/// Tests assert values: a series that exists after `inc(0)` proves nothing.
+inline double metric_value(std::string_view text, std::string_view series) {
+    std::size_t at = 0;
+    while ((at = text.find(series, at)) != std::string_view::npos) {
+        const bool line_start = at == 0 || text[at - 1] == '\n';
+        const std::size_t after = at + series.size();
+        if (line_start && after < text.size() && text[after] == ' ') {
+            const auto end = text.find('\n', after);
+            return std::stod(std::string(text.substr(after + 1, end - after - 1)));
+        }
+        at = after;
+    }
+    return -1;
+}
+
 }  // namespace flightbook::http::testing

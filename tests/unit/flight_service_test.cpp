@@ -50,7 +50,8 @@ TEST_CASE("FlightService searches the reference world (SPEC §3)") {
     const std::string json = answer->to_json();
     CHECK(json.find(R"("count":3)") != std::string::npos);
     CHECK(json.find(R"("available_seats":100)") != std::string::npos);  // AI103: 180 - 80
-    CHECK(w.registry->render_prometheus().find("flightbook_searches_total") != std::string::npos);
+    CHECK(w.registry->render_prometheus().find("flightbook_searches_total{result=\"ok\"} 1\n") !=
+          std::string::npos);
 }
 
 TEST_CASE("FlightService search never shows a leg that sold out behind its back") {

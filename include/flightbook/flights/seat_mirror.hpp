@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "flightbook/domain/flight.hpp"
+#include "flightbook/flight_index.hpp"
 #include "flightbook/search/seat_availability.hpp"
 
 namespace flightbook::flights {
@@ -22,7 +23,9 @@ namespace flightbook::flights {
 /// sees each count either before or after a concurrent update).
 class SeatMirror final : public search::SeatAvailability {
 public:
-    /// Starts every flight at `total_seats - booked_seats`.
+    /// Starts every flight at `total_seats - booked_seats`. Ids are unique in
+    /// any real schedule; with a repeated id every flight reads as unknown
+    /// (0 seats), never as more than the truth.
     explicit SeatMirror(const std::vector<Flight>& flights);
 
     /// Seats still for sale; 0 for a flight this mirror does not know.
@@ -34,10 +37,7 @@ public:
 private:
     [[nodiscard]] std::atomic<std::int32_t>* slot(FlightId flight) const;
 
-    // Dense lookup by id - base when ids are compact, else a sorted id list.
-    std::int64_t base_ = 0;
-    std::vector<std::int32_t> dense_;  // id - base -> slot index, -1 if absent
-    std::vector<std::pair<std::int64_t, std::uint32_t>> sorted_;
+    FlightIndex ids_;  // id -> slot in counts_
     std::unique_ptr<std::atomic<std::int32_t>[]> counts_;
     std::size_t size_ = 0;
 };

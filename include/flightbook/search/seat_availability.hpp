@@ -34,8 +34,7 @@ public:
 
 private:
     std::shared_ptr<const Timetable> timetable_;
-    std::int64_t base_id_ = 0;
-    std::vector<std::int32_t> dense_;  // by id - base_id_, when ids are compact
+    std::vector<std::int32_t> counts_;  // aligned with timetable_->flights()
 };
 
 }  // namespace flightbook::search

@@ -1,17 +1,17 @@
 #pragma once
 /// \file
 /// `Timetable`: an immutable, flat snapshot of a set of flights, laid out for
-/// itinerary search, and `TimetableStore`, which swaps snapshots atomically.
+/// itinerary search. Snapshots are swapped by `flights::FlightService`.
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "flightbook/airport.hpp"
 #include "flightbook/domain/flight.hpp"
+#include "flightbook/flight_index.hpp"
 #include "flightbook/result.hpp"
 #include "flightbook/types.hpp"
 
@@ -135,6 +135,10 @@ public:
     [[nodiscard]] const std::vector<Flight>& flights() const noexcept { return flights_; }
     /// The flight with id `id`, or nullptr.
     [[nodiscard]] const Flight* find(FlightId id) const;
+    /// The position of flight `id` in `flights()`, or nullopt.
+    [[nodiscard]] std::optional<std::uint32_t> index_of(FlightId id) const noexcept {
+        return ids_.find(id);
+    }
 
     /// Approximate heap memory held by the snapshot, in bytes.
     [[nodiscard]] std::size_t memory_bytes() const noexcept;
@@ -157,33 +161,7 @@ private:
     std::vector<LegIndex> by_time_leg_;       // per airport, sorted by departure
     std::vector<std::int32_t> by_time_dep_;   // departure times, aligned
     std::vector<AirportIndex> by_time_to_;    // arrival airports, aligned
-    // id -> index into flights_: dense table when ids are compact, else sorted pairs.
-    std::int64_t dense_base_ = 0;
-    std::vector<std::uint32_t> dense_ids_;
-    std::vector<std::pair<std::int64_t, std::uint32_t>> sorted_ids_;
-};
-
-/// Holds the current timetable snapshot. Readers take a `shared_ptr` copy and
-/// search it for as long as they like; `replace` publishes a new snapshot
-/// without waiting for them.
-///
-/// Thread-safety: all members are thread-safe. The lock is held only for the
-/// pointer copy, never during a search or a build.
-class TimetableStore {
-public:
-    explicit TimetableStore(std::shared_ptr<const Timetable> initial = nullptr);
-
-    /// The current snapshot (may be null if none was ever set).
-    [[nodiscard]] std::shared_ptr<const Timetable> current() const;
-    /// Publishes `next` as the current snapshot.
-    void replace(std::shared_ptr<const Timetable> next);
-    /// Builds a snapshot from `flights` (outside any lock) and publishes it.
-    /// Errors are those of `Timetable::build`; the current snapshot stays.
-    [[nodiscard]] Status rebuild(std::vector<Flight> flights);
-
-private:
-    mutable std::mutex mutex_;
-    std::shared_ptr<const Timetable> current_;
+    FlightIndex ids_;                         // id -> index into flights_
 };
 
 }  // namespace flightbook::search

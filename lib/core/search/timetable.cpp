@@ -50,28 +50,13 @@ Result<std::shared_ptr<const Timetable>> Timetable::build(std::vector<Flight> fl
     t->airports_.shrink_to_fit();
 
     // Id lookup; duplicates are an error.
-    t->sorted_ids_.reserve(n);
-    for (std::uint32_t i = 0; i < n; ++i) t->sorted_ids_.emplace_back(fl[i].id.value(), i);
-    std::sort(t->sorted_ids_.begin(), t->sorted_ids_.end());
-    for (std::size_t i = 1; i < t->sorted_ids_.size(); ++i) {
-        if (t->sorted_ids_[i].first == t->sorted_ids_[i - 1].first) {
-            return fail(ErrorCode::kInvalidArgument,
-                        fmt::format("duplicate flight id {}", t->sorted_ids_[i].first));
-        }
-    }
-    if (n > 0) {
-        const std::int64_t lo = t->sorted_ids_.front().first;
-        const std::int64_t hi = t->sorted_ids_.back().first;
-        // A dense table when it costs at most ~4 slots per flight.
-        if (hi - lo < std::int64_t{4} * n + 1024) {
-            t->dense_base_ = lo;
-            t->dense_ids_.assign(static_cast<std::size_t>(hi - lo + 1), kNoFlight);
-            for (const auto& [id, idx] : t->sorted_ids_) {
-                t->dense_ids_[static_cast<std::size_t>(id - lo)] = idx;
-            }
-            t->sorted_ids_.clear();
-            t->sorted_ids_.shrink_to_fit();
-        }
+    {
+        std::vector<FlightId> ids;
+        ids.reserve(n);
+        for (std::uint32_t i = 0; i < n; ++i) ids.push_back(fl[i].id);
+        auto index = FlightIndex::build(ids);
+        if (!index) return fail(std::move(index).error());
+        t->ids_ = std::move(index).value();
     }
 
     // Times as 32-bit offsets from the earliest departure.
@@ -196,16 +181,8 @@ std::optional<AirportIndex> Timetable::airport_index(const AirportCode& code) co
 }
 
 const Flight* Timetable::find(FlightId id) const {
-    if (!dense_ids_.empty()) {
-        const std::int64_t k = id.value() - dense_base_;
-        if (k < 0 || k >= static_cast<std::int64_t>(dense_ids_.size())) return nullptr;
-        const std::uint32_t idx = dense_ids_[static_cast<std::size_t>(k)];
-        return idx == kNoFlight ? nullptr : &flights_[idx];
-    }
-    auto it = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(),
-                               std::pair<std::int64_t, std::uint32_t>{id.value(), 0});
-    if (it == sorted_ids_.end() || it->first != id.value()) return nullptr;
-    return &flights_[it->second];
+    const auto i = ids_.find(id);
+    return i ? &flights_[*i] : nullptr;
 }
 
 std::size_t Timetable::memory_bytes() const noexcept {
@@ -214,35 +191,11 @@ std::size_t Timetable::memory_bytes() const noexcept {
                     bytes_of(in_off_) + bytes_of(in_routes_) + bytes_of(in_info_) +
                     bytes_of(leg_dep_) + bytes_of(leg_info_) + bytes_of(by_time_off_) +
                     bytes_of(by_time_leg_) + bytes_of(by_time_dep_) + bytes_of(by_time_to_) +
-                    bytes_of(dense_ids_) + bytes_of(sorted_ids_);
+                    ids_.memory_bytes();
     for (const Flight& f : flights_) {
         if (f.flight_number.capacity() > 15) b += f.flight_number.capacity() + 1;
     }
     return b;
-}
-
-TimetableStore::TimetableStore(std::shared_ptr<const Timetable> initial)
-    : current_(std::move(initial)) {}
-
-std::shared_ptr<const Timetable> TimetableStore::current() const {
-    std::lock_guard lock(mutex_);
-    return current_;
-}
-
-void TimetableStore::replace(std::shared_ptr<const Timetable> next) {
-    std::shared_ptr<const Timetable> old;
-    {
-        std::lock_guard lock(mutex_);
-        old = std::exchange(current_, std::move(next));
-    }
-    // `old` (possibly the last reference) is released outside the lock.
-}
-
-Status TimetableStore::rebuild(std::vector<Flight> flights) {
-    auto built = Timetable::build(std::move(flights));
-    if (!built) return fail(std::move(built).error());
-    replace(std::move(built).value());
-    return ok();
 }
 
 }  // namespace flightbook::search
