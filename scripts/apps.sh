@@ -9,10 +9,25 @@ RUN="$FLIGHTBOOK_STATE_DIR/run"
 SERVICES=("flight-service:8080" "payment-service:8082" "booking-service:8081")
 mkdir -p "$RUN"
 
+# The token that guards flight-service's seat endpoints, shared with
+# booking-service: generated once per state folder (mode 600), or taken from
+# FLIGHTBOOK_SERVICE_TOKEN when the caller sets one.
+service_token() {
+    local file="$FLIGHTBOOK_STATE_DIR/service-token"
+    if [ ! -s "$file" ]; then
+        (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file")
+    fi
+    cat "$file"
+}
+
+# SPEC §4 variables. Anything the caller exported (PAYMENT_FAILURE_RATE=0,
+# PAYMENT_SEED, ...) passes through to the services unchanged.
 service_env() {
     export DB_HOST=127.0.0.1 DB_PORT="$FLIGHTBOOK_PG_PORT" DB_USER="$FLIGHTBOOK_DB_USER"
     export DB_PASSWORD="$FLIGHTBOOK_DB_PASSWORD" REDIS_HOST=127.0.0.1 REDIS_PORT="$FLIGHTBOOK_REDIS_PORT"
     export FLIGHT_SERVICE_URL="http://127.0.0.1:8080" PAYMENT_SERVICE_URL="http://127.0.0.1:8082"
+    : "${FLIGHTBOOK_SERVICE_TOKEN:=$(service_token)}"
+    export FLIGHTBOOK_SERVICE_TOKEN
 }
 
 running() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
@@ -28,6 +43,7 @@ start() {
         case "$name" in
             flight-service) db=flights ;;
             booking-service) db=bookings ;;
+            payment-service) db=payments ;;
             *) db="" ;;
         esac
         log "starting $name on 127.0.0.1:$port"
@@ -35,7 +51,7 @@ start() {
         echo $! >"$RUN/$name.pid"
         local i
         for i in $(seq 1 100); do
-            curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+            curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
             running "$name" || { tail -20 "$RUN/$name.log" >&2; die "$name exited"; }
             sleep 0.1
         done
