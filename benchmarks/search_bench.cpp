@@ -18,7 +18,7 @@
 #include <fmt/format.h>
 
 #include "flightbook/schedule/generator.hpp"
-#include "flightbook/search/brute_force.hpp"
+#include "core/search/brute_force.hpp"
 #include "flightbook/search/search.hpp"
 
 namespace {

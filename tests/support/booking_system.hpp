@@ -51,16 +51,31 @@ public:
             "payment-service",
             concat({"--db-dsn", payments_db_.dsn(), "--db-pool-size", "8"}, o.payment_args),
             free_port());
+        booking_base_ = {"--db-dsn",
+                         bookings_db_.dsn(),
+                         "--flight-service-url",
+                         flight_->url(),
+                         "--payment-service-url",
+                         payment_->url(),
+                         "--service-token",
+                         kSystemToken,
+                         "--db-pool-size",
+                         "8"};
         booking_ = std::make_unique<ServiceProcess>(
-            "booking-service",
-            concat({"--db-dsn", bookings_db_.dsn(), "--flight-service-url", flight_->url(),
-                    "--payment-service-url", payment_->url(), "--service-token", kSystemToken,
-                    "--db-pool-size", "8"},
-                   o.booking_args),
-            free_port());
+            "booking-service", concat(booking_base_, o.booking_args), free_port());
         flight_->start();
         payment_->start();
         booking_->start();
+    }
+
+    /// Replaces booking-service (killed with SIGKILL if it still runs) by a
+    /// new process on the same port with `args` after the wiring flags.
+    void restart_booking(const std::vector<std::string>& args, bool wait_ready = true) {
+        const int port = booking_->port();
+        booking_->kill_now();
+        booking_ =
+            std::make_unique<ServiceProcess>("booking-service", concat(booking_base_, args), port);
+        booking_->start(wait_ready);
     }
 
     ServiceProcess& flight() { return *flight_; }
@@ -116,6 +131,7 @@ private:
     std::unique_ptr<ServiceProcess> flight_;
     std::unique_ptr<ServiceProcess> payment_;
     std::unique_ptr<ServiceProcess> booking_;
+    std::vector<std::string> booking_base_;
 };
 
 /// The body of an answer as a JSON object (fails the test otherwise).

@@ -7,10 +7,13 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <utility>
@@ -38,8 +41,7 @@ public:
     /// `wait_ready` false, returns right after the fork.
     void start(bool wait_ready = true) {
         REQUIRE(pid_ <= 0);
-        const std::string exe =
-            std::string(FLIGHTBOOK_BINARY_DIR) + "/apps/" + name_ + "/" + name_;
+        const std::string exe = std::string(FLIGHTBOOK_BINARY_DIR) + "/apps/" + name_ + "/" + name_;
         std::vector<std::string> argv_s{exe, "--port", std::to_string(port_), "--access-log",
                                         "false"};
         argv_s.insert(argv_s.end(), args_.begin(), args_.end());
@@ -48,9 +50,12 @@ public:
         argv.push_back(nullptr);
         pid_ = ::fork();
         REQUIRE(pid_ >= 0);
+        const std::string log = log_path();
         if (pid_ == 0) {
-            const int devnull = ::open("/dev/null", O_WRONLY);
-            if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
+            // stderr (the service's log) to a file in the build tree, so a
+            // failure can show why the service stopped.
+            const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (out >= 0) ::dup2(out, STDERR_FILENO);
             ::execv(exe.c_str(), argv.data());
             ::_exit(127);
         }
@@ -62,7 +67,10 @@ public:
         for (int i = 0; i < 300; ++i) {
             auto r = c.get("/ready");
             if (r && r->status == 200) return;
-            if (exited()) FAIL(name_ << " exited at start-up, status " << exit_status_);
+            if (exited()) {
+                FAIL(name_ << " exited at start-up, status " << exit_status_ << "; log:\n"
+                           << log_tail());
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
         FAIL(name_ << " did not become ready on port " << port_);
@@ -92,6 +100,20 @@ public:
 
     [[nodiscard]] int exit_status() const { return exit_status_; }
 
+    /// Where the child's stderr goes: `<build>/test-logs/<name>-<port>.log`.
+    [[nodiscard]] std::string log_path() const {
+        const std::string dir = std::string(FLIGHTBOOK_BINARY_DIR) + "/test-logs";
+        ::mkdir(dir.c_str(), 0755);
+        return dir + "/" + name_ + "-" + std::to_string(port_) + ".log";
+    }
+
+    /// The last lines of the child's log.
+    [[nodiscard]] std::string log_tail(std::size_t bytes = 2000) const {
+        std::ifstream in(log_path());
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        return text.size() > bytes ? text.substr(text.size() - bytes) : text;
+    }
+
     /// SIGKILL: a crash, nothing flushed.
     void kill_now() {
         if (pid_ <= 0) return;
@@ -109,9 +131,8 @@ public:
     }
 
     /// A client for this service; `headers` are sent with every request.
-    [[nodiscard]] http::Client client(
-        std::vector<std::pair<std::string, std::string>> headers = {},
-        int read_timeout_ms = 10000) const {
+    [[nodiscard]] http::Client client(std::vector<std::pair<std::string, std::string>> headers = {},
+                                      int read_timeout_ms = 10000) const {
         http::ClientOptions o;
         o.base_url = url();
         o.connect_timeout_ms = 2000;

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "flightbook/schedule/generator.hpp"
-#include "flightbook/search/brute_force.hpp"
+#include "core/search/brute_force.hpp"
 #include "search_fixtures.hpp"
 
 using namespace flightbook;

@@ -1,4 +1,4 @@
-#include "flightbook/search/brute_force.hpp"
+#include "core/search/brute_force.hpp"
 
 #include <algorithm>
 #include <functional>
