@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "booking_queries.hpp"
-#include "flightbook/postgres/transaction.hpp"
+#include "transaction.hpp"
 
 namespace flightbook::postgres {
 

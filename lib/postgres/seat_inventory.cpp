@@ -4,7 +4,7 @@
 
 #include <unordered_map>
 
-#include "flightbook/postgres/transaction.hpp"
+#include "transaction.hpp"
 #include "flightbook/seats/reservation_transition.hpp"
 #include "seat_queries.hpp"
 

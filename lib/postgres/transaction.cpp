@@ -1,4 +1,4 @@
-#include "flightbook/postgres/transaction.hpp"
+#include "transaction.hpp"
 
 #include <fmt/format.h>
 

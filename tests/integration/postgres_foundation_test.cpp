@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "flightbook/postgres/pool.hpp"
-#include "flightbook/postgres/transaction.hpp"
+#include "postgres/transaction.hpp"
 #include "support/test_env.hpp"
 
 using namespace flightbook;

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "flightbook/postgres/transaction.hpp"
+#include "postgres/transaction.hpp"
 #include "seat_checks.hpp"
 
 using namespace flightbook;
