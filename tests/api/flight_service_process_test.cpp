@@ -12,10 +12,10 @@
 
 #include <fmt/format.h>
 
-#include "../integration/support/test_env.hpp"
 #include "flightbook/http/client.hpp"
 #include "flightbook/http/json.hpp"
 #include "http_test_support.hpp"
+#include "test_env.hpp"
 
 using namespace flightbook;
 using namespace std::chrono_literals;

@@ -13,11 +13,11 @@
 
 #include <fmt/format.h>
 
-#include "../integration/support/test_env.hpp"
 #include "flightbook/api/http_payment_gateway.hpp"
 #include "flightbook/http/client.hpp"
 #include "flightbook/http/json.hpp"
 #include "flightbook/payment/payment_processor.hpp"
+#include "test_env.hpp"
 
 using namespace flightbook;
 using namespace std::chrono_literals;

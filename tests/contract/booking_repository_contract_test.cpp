@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/booking_fixtures.hpp"
+#include "booking_fixtures.hpp"
 
 using namespace flightbook;
 using namespace flightbook::testing;

@@ -5,7 +5,7 @@
 
 #include "flightbook/memory/flight_repository.hpp"
 #include "flightbook/postgres/flight_repository.hpp"
-#include "support/seat_fixtures.hpp"
+#include "seat_fixtures.hpp"
 
 using namespace flightbook;
 using namespace flightbook::testing;

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "flightbook/seats/hold_sweeper.hpp"
-#include "support/seat_fixtures.hpp"
+#include "seat_fixtures.hpp"
 
 using namespace flightbook;
 using namespace flightbook::testing;

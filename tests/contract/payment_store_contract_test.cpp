@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/payment_fixtures.hpp"
+#include "payment_fixtures.hpp"
 
 using namespace flightbook;
 using namespace flightbook::testing;

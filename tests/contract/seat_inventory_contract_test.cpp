@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "support/seat_fixtures.hpp"
+#include "seat_fixtures.hpp"
 
 using namespace flightbook;
 using namespace flightbook::testing;

@@ -9,7 +9,7 @@
 
 #include "flightbook/postgres/pool.hpp"
 #include "postgres/transaction.hpp"
-#include "support/test_env.hpp"
+#include "test_env.hpp"
 
 using namespace flightbook;
 using namespace flightbook::postgres;

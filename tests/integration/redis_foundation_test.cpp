@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "flightbook/redis/client.hpp"
-#include "support/test_env.hpp"
+#include "test_env.hpp"
 
 using namespace flightbook;
 using namespace flightbook::redis;

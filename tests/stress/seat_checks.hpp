@@ -3,7 +3,7 @@
 
 #include <doctest/doctest.h>
 
-#include "../contract/support/seat_fixtures.hpp"
+#include "seat_fixtures.hpp"
 
 namespace flightbook::testing {
 

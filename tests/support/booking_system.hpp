@@ -26,9 +26,9 @@ inline constexpr const char* kSystemToken = "system-test-token";
 
 /// Settings that differ per test.
 struct SystemOptions {
-    std::vector<std::string> flight_args;   ///< after the wiring flags
-    std::vector<std::string> payment_args;  ///< e.g. {"--failure-rate", "0"}
-    std::vector<std::string> booking_args;  ///< e.g. {"--crash-at", "held"}
+    std::vector<std::string> flight_args = {};   ///< after the wiring flags
+    std::vector<std::string> payment_args = {};  ///< e.g. {"--failure-rate", "0"}
+    std::vector<std::string> booking_args = {};  ///< e.g. {"--crash-at", "held"}
 };
 
 /// Payment mock settings that never fail and never wait.

@@ -12,8 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <utility>
@@ -109,8 +108,13 @@ public:
 
     /// The last lines of the child's log.
     [[nodiscard]] std::string log_tail(std::size_t bytes = 2000) const {
-        std::ifstream in(log_path());
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::FILE* f = std::fopen(log_path().c_str(), "rb");
+        if (f == nullptr) return {};
+        std::string text;
+        char buffer[4096];
+        std::size_t n = 0;
+        while ((n = std::fread(buffer, 1, sizeof(buffer), f)) > 0) text.append(buffer, n);
+        std::fclose(f);
         return text.size() > bytes ? text.substr(text.size() - bytes) : text;
     }
 

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "flightbook/payment/local_payment_gateway.hpp"
-#include "payment_fixtures.hpp"
+#include "payment_processor_fixtures.hpp"
 
 using namespace flightbook;
 using namespace flightbook::payment;

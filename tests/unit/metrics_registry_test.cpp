@@ -75,7 +75,7 @@ TEST_CASE("metrics: registration rules") {
     CHECK_FALSE(is_valid_metric_name(""));
 }
 
-TEST_CASE("metrics: concurrent updates are all counted") {
+TEST_CASE("metrics: concurrent updates are all counted" * doctest::test_suite("concurrent")) {
     Registry r;
     auto& c = r.counter("flightbook_c_total", "c", {"t"});
     auto& h = r.histogram("flightbook_h_seconds", "h");

@@ -9,7 +9,7 @@
 #include <set>
 #include <vector>
 
-#include "payment_fixtures.hpp"
+#include "payment_processor_fixtures.hpp"
 
 using namespace flightbook;
 using namespace flightbook::payment;

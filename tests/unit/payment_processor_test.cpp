@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "payment_fixtures.hpp"
+#include "payment_processor_fixtures.hpp"
 
 using namespace flightbook;
 using namespace flightbook::payment;
@@ -111,7 +111,8 @@ TEST_CASE("a forced outcome applies to that request only") {
     CHECK(replay->payment.status == PaymentStatus::kFailed);
 }
 
-TEST_CASE("concurrent forced and drawn requests never change each other's outcome") {
+TEST_CASE("concurrent forced and drawn requests never change each other's outcome" *
+          doctest::test_suite("concurrent")) {
     Mock m(rates(0.3, 0.2, 77));
     constexpr int kThreads = 16;
     constexpr int kPerThread = 50;
@@ -172,7 +173,7 @@ private:
     std::atomic<int> arrived_{0};
 };
 
-TEST_CASE("16 threads charging one key store one payment") {
+TEST_CASE("16 threads charging one key store one payment" * doctest::test_suite("concurrent")) {
     constexpr int kThreads = 16;
     Mock m(rates(0.0, 0.0));
     LookupBarrier barrier(m.store, kThreads);
@@ -266,7 +267,7 @@ TEST_CASE("refund moves success to refunded exactly once") {
     CHECK(replay->payment.status == PaymentStatus::kRefunded);
 }
 
-TEST_CASE("16 concurrent refunds apply once") {
+TEST_CASE("16 concurrent refunds apply once" * doctest::test_suite("concurrent")) {
     Mock m(rates(0.0, 0.0));
     auto paid = m.processor.process(request(12));
     REQUIRE(paid);

@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <random>
 
-#include "flightbook/schedule/generator.hpp"
 #include "core/search/brute_force.hpp"
+#include "flightbook/schedule/generator.hpp"
 #include "search_fixtures.hpp"
 
 using namespace flightbook;

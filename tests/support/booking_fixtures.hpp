@@ -12,11 +12,11 @@
 #include <utility>
 #include <vector>
 
-#include "../../integration/support/test_env.hpp"
 #include "flightbook/clock.hpp"
 #include "flightbook/memory/booking_repository.hpp"
 #include "flightbook/postgres/booking_repository.hpp"
 #include "flightbook/postgres/pool.hpp"
+#include "test_env.hpp"
 
 namespace flightbook::testing {
 

@@ -8,12 +8,12 @@
 #include <memory>
 #include <string>
 
-#include "../../integration/support/test_env.hpp"
 #include "flightbook/clock.hpp"
 #include "flightbook/memory/seat_inventory.hpp"
 #include "flightbook/postgres/pool.hpp"
 #include "flightbook/postgres/seat_inventory.hpp"
 #include "flightbook/redis/seat_inventory.hpp"
+#include "test_env.hpp"
 
 namespace flightbook::testing {
 

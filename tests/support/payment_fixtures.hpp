@@ -8,11 +8,11 @@
 #include <memory>
 #include <string>
 
-#include "../../integration/support/test_env.hpp"
 #include "flightbook/memory/payment_store.hpp"
 #include "flightbook/payment/payment_processor.hpp"
 #include "flightbook/postgres/payment_store.hpp"
 #include "flightbook/postgres/pool.hpp"
+#include "test_env.hpp"
 
 namespace flightbook::testing {
 
