@@ -17,8 +17,8 @@
 
 #include <fmt/format.h>
 
-#include "flightbook/schedule/generator.hpp"
 #include "core/search/brute_force.hpp"
+#include "flightbook/schedule/generator.hpp"
 #include "flightbook/search/search.hpp"
 
 namespace {

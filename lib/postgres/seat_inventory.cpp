@@ -4,9 +4,9 @@
 
 #include <unordered_map>
 
-#include "transaction.hpp"
 #include "flightbook/seats/reservation_transition.hpp"
 #include "seat_queries.hpp"
+#include "transaction.hpp"
 
 namespace flightbook::postgres {
 
