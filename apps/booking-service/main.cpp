@@ -29,9 +29,6 @@ using namespace flightbook;
 void define_booking_settings(app::Config& c) {
     c.define({"store", "FLIGHTBOOK_BOOKING_STORE", "postgres",
               "postgres (durable), or memory (bookings are lost on exit)"});
-    c.define({"db-pool-size", "FLIGHTBOOK_DB_POOL_SIZE", "16", "PostgreSQL connections"});
-    c.define({"db-dsn", "FLIGHTBOOK_DB_DSN", "",
-              "libpq connection string; when set, replaces the DB_* settings", true});
     app::define_service_url(c, "flight-service-url", "FLIGHT_SERVICE_URL", "http://127.0.0.1:8080");
     app::define_service_url(c, "payment-service-url", "PAYMENT_SERVICE_URL",
                             "http://127.0.0.1:8082");
@@ -64,6 +61,7 @@ void define_booking_settings(app::Config& c) {
 }
 
 Result<std::unique_ptr<BookingRepository>> build_store(const app::Config& c,
+                                                       metrics::Registry* registry,
                                                        const http::Logger& log) {
     auto kind = c.get_string("store");
     if (!kind) return fail(std::move(kind).error());
@@ -75,19 +73,7 @@ Result<std::unique_ptr<BookingRepository>> build_store(const app::Config& c,
     if (*kind != "postgres") {
         return fail(ErrorCode::kInvalidArgument, "--store must be postgres or memory");
     }
-    auto dsn = c.get_string("db-dsn");
-    if (!dsn) return fail(std::move(dsn).error());
-    if (dsn->empty()) {
-        auto db = app::database_settings(c);
-        if (!db) return fail(std::move(db).error());
-        *dsn = db->conninfo();
-    }
-    auto pool_size = c.get_int("db-pool-size", 1, 1000);
-    if (!pool_size) return fail(std::move(pool_size).error());
-    postgres::PoolOptions po;
-    po.dsn = *dsn;
-    po.size = static_cast<std::size_t>(*pool_size);
-    auto pool = postgres::ConnectionPool::create(po);
+    auto pool = app::database_pool(c, registry, "bookings");
     if (!pool) return fail(std::move(pool).error());
     log.info("booking_store_ready", "postgres");
     return std::unique_ptr<BookingRepository>(
@@ -198,7 +184,7 @@ int main(int argc, char** argv) {
     const http::Logger& log = server.logger();
     if (!crash_at->empty()) log.warn("fault_injection", "--crash-at is set: " + *crash_at);
 
-    auto store = build_store(config, log);
+    auto store = build_store(config, registry.get(), log);
     if (!store) {
         log.error("startup_failed", store.error().message);
         return 1;

@@ -46,9 +46,6 @@ void define_flight_settings(app::Config& c) {
               "how often Redis seat counters are checked against PostgreSQL (0: never)"});
     c.define({"mct-minutes", "FLIGHTBOOK_MCT_MINUTES", "45", "minimum connection time"});
     c.define({"max-layover-minutes", "FLIGHTBOOK_MAX_LAYOVER_MINUTES", "240", "maximum layover"});
-    c.define({"db-pool-size", "FLIGHTBOOK_DB_POOL_SIZE", "16", "PostgreSQL connections"});
-    c.define({"db-dsn", "FLIGHTBOOK_DB_DSN", "",
-              "libpq connection string; when set, replaces the DB_* settings", true});
 }
 
 // The adapters behind the two ports, owned together.
@@ -60,7 +57,8 @@ struct Stores {
     SeatInventory& seats() { return counters ? *counters : *truth; }
 };
 
-Result<Stores> build_stores(const app::Config& c, const Clock& clock, const http::Logger& log) {
+Result<Stores> build_stores(const app::Config& c, const Clock& clock, const http::Logger& log,
+                            metrics::Registry* registry) {
     auto kind = c.get_string("seat-store");
     if (!kind) return fail(std::move(kind).error());
     Stores s;
@@ -79,19 +77,7 @@ Result<Stores> build_stores(const app::Config& c, const Clock& clock, const http
     if (*kind != "postgres" && *kind != "redis") {
         return fail(ErrorCode::kInvalidArgument, "--seat-store must be redis, postgres or memory");
     }
-    auto dsn = c.get_string("db-dsn");
-    if (!dsn) return fail(std::move(dsn).error());
-    if (dsn->empty()) {
-        auto db = app::database_settings(c);
-        if (!db) return fail(std::move(db).error());
-        *dsn = db->conninfo();
-    }
-    auto pool_size = c.get_int("db-pool-size", 1, 1000);
-    if (!pool_size) return fail(std::move(pool_size).error());
-    postgres::PoolOptions po;
-    po.dsn = *dsn;
-    po.size = static_cast<std::size_t>(*pool_size);
-    auto pool = postgres::ConnectionPool::create(po);
+    auto pool = app::database_pool(c, registry, "flights");
     if (!pool) return fail(std::move(pool).error());
     s.flights = std::make_unique<postgres::PostgresFlightRepository>(*pool);
     s.truth = std::make_unique<postgres::PostgresSeatInventory>(*pool, clock);
@@ -101,10 +87,11 @@ Result<Stores> build_stores(const app::Config& c, const Clock& clock, const http
         redis::ClientOptions ro;
         ro.host = rs->host;
         ro.port = rs->port;
-        ro.pool_size = static_cast<std::size_t>(*pool_size);
+        ro.pool_size = (*pool)->options().size;
         auto client = redis::Client::create(ro);
         if (!client) return fail(std::move(client).error());
         auto counters = std::make_unique<redis::RedisSeatInventory>(*client, *s.truth, clock);
+        if (registry != nullptr) counters->attach_metrics(*registry);
         s.redis = counters.get();
         s.counters = std::move(counters);
     }
@@ -154,7 +141,7 @@ int main(int argc, char** argv) {
     const http::Logger& log = server.logger();
     const Clock& clock = SystemClock::instance();
 
-    auto stores = build_stores(config, clock, log);
+    auto stores = build_stores(config, clock, log, registry.get());
     if (!stores) {
         log.error("startup_failed", stores.error().message);
         return 1;

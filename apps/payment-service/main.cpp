@@ -29,9 +29,6 @@ void define_payment_settings(app::Config& c) {
     c.define({"latency-ms-min", "PAYMENT_LATENCY_MS_MIN", "0", "least latency of a first charge"});
     c.define({"latency-ms-max", "PAYMENT_LATENCY_MS_MAX", "0", "most latency of a first charge"});
     c.define({"seed", "PAYMENT_SEED", "0", "seed of the outcome draw (0: random at start)"});
-    c.define({"db-pool-size", "FLIGHTBOOK_DB_POOL_SIZE", "8", "PostgreSQL connections"});
-    c.define({"db-dsn", "FLIGHTBOOK_DB_DSN", "",
-              "libpq connection string; when set, replaces the DB_* settings", true});
 }
 
 Result<payment::PaymentProcessorOptions> processor_options(const app::Config& c) {
@@ -55,7 +52,8 @@ Result<payment::PaymentProcessorOptions> processor_options(const app::Config& c)
     return o;
 }
 
-Result<std::unique_ptr<PaymentStore>> build_store(const app::Config& c, const http::Logger& log) {
+Result<std::unique_ptr<PaymentStore>> build_store(const app::Config& c, metrics::Registry* registry,
+                                                  const http::Logger& log) {
     auto kind = c.get_string("store");
     if (!kind) return fail(std::move(kind).error());
     if (*kind == "memory") {
@@ -65,19 +63,7 @@ Result<std::unique_ptr<PaymentStore>> build_store(const app::Config& c, const ht
     if (*kind != "postgres") {
         return fail(ErrorCode::kInvalidArgument, "--store must be postgres or memory");
     }
-    auto dsn = c.get_string("db-dsn");
-    if (!dsn) return fail(std::move(dsn).error());
-    if (dsn->empty()) {
-        auto db = app::database_settings(c);
-        if (!db) return fail(std::move(db).error());
-        *dsn = db->conninfo();
-    }
-    auto pool_size = c.get_int("db-pool-size", 1, 1000);
-    if (!pool_size) return fail(std::move(pool_size).error());
-    postgres::PoolOptions po;
-    po.dsn = *dsn;
-    po.size = static_cast<std::size_t>(*pool_size);
-    auto pool = postgres::ConnectionPool::create(po);
+    auto pool = app::database_pool(c, registry, "payments");
     if (!pool) return fail(std::move(pool).error());
     log.info("payment_store_ready", "postgres");
     return std::unique_ptr<PaymentStore>(
@@ -96,7 +82,7 @@ int main(int argc, char** argv) {
     app::ShutdownSignals signals;  // first, before any thread exists
     app::Config config;
     app::define_server_settings(config, 8082);
-    app::define_database_settings(config, "payments");
+    app::define_database_settings(config, "payments", 8);
     define_payment_settings(config);
     if (auto loaded = config.load(argc, argv); !loaded) {
         std::fprintf(stderr, "payment-service: %s\n%s", loaded.error().message.c_str(),
@@ -115,7 +101,7 @@ int main(int argc, char** argv) {
     http::Server server(*server_options, registry);
     const http::Logger& log = server.logger();
 
-    auto store = build_store(config, log);
+    auto store = build_store(config, registry.get(), log);
     if (!store) {
         log.error("startup_failed", store.error().message);
         return 1;

@@ -17,6 +17,10 @@ struct ConnectionPool::Impl {
     std::size_t open = 0;  // idle + leased + being opened
     std::uint64_t created_total = 0;
     std::uint64_t discarded_total = 0;
+    std::uint64_t waits_total = 0;
+    std::uint64_t wait_timeouts_total = 0;
+    metrics::Counter* waits_served = nullptr;
+    metrics::Counter* waits_timed_out = nullptr;
 
     [[nodiscard]] ConnectOptions connect_options() const {
         return ConnectOptions{options.dsn, options.connect_timeout_ms,
@@ -46,6 +50,11 @@ Result<Lease> ConnectionPool::acquire() {
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::milliseconds(impl_->options.acquire_timeout_ms);
     std::unique_lock lock(impl_->mutex);
+    bool waited = false;
+    const auto served = [&] {
+        if (!waited) return;
+        if (impl_->waits_served != nullptr) impl_->waits_served->inc();
+    };
     for (;;) {
         if (!impl_->idle.empty()) {
             std::unique_ptr<Connection> connection = std::move(impl_->idle.back());
@@ -56,6 +65,7 @@ Result<Lease> ConnectionPool::acquire() {
                 ++impl_->discarded_total;
                 continue;
             }
+            served();
             return Lease(shared_from_this(), std::move(connection));
         }
         if (impl_->open < impl_->options.size) {
@@ -69,10 +79,17 @@ Result<Lease> ConnectionPool::acquire() {
                 return fail(std::move(connection).error());
             }
             ++impl_->created_total;
+            served();
             return Lease(shared_from_this(), std::move(connection).value());
+        }
+        if (!waited) {
+            waited = true;
+            ++impl_->waits_total;
         }
         if (impl_->available.wait_until(lock, deadline) == std::cv_status::timeout &&
             impl_->idle.empty() && impl_->open >= impl_->options.size) {
+            ++impl_->wait_timeouts_total;
+            if (impl_->waits_timed_out != nullptr) impl_->waits_timed_out->inc();
             return fail(ErrorCode::kResourceExhausted,
                         fmt::format("postgres: no free connection within {} ms (pool size {})",
                                     impl_->options.acquire_timeout_ms, impl_->options.size));
@@ -95,9 +112,21 @@ void ConnectionPool::give_back(std::unique_ptr<Connection> connection) noexcept 
     impl_->available.notify_one();
 }
 
+void ConnectionPool::attach_metrics(metrics::Registry& registry, std::string_view pool_name) {
+    auto& family = registry.counter(
+        "flightbook_db_pool_waits_total",
+        "PostgreSQL pool acquires that had to wait for a leased connection, by outcome",
+        {"pool", "outcome"});
+    std::lock_guard lock(impl_->mutex);
+    impl_->waits_served = &family.with({pool_name, "served"});
+    impl_->waits_timed_out = &family.with({pool_name, "timed_out"});
+}
+
 PoolStats ConnectionPool::stats() const {
     std::lock_guard lock(impl_->mutex);
-    return PoolStats{impl_->open, impl_->idle.size(), impl_->created_total, impl_->discarded_total};
+    return PoolStats{impl_->open,          impl_->idle.size(),
+                     impl_->created_total, impl_->discarded_total,
+                     impl_->waits_total,   impl_->wait_timeouts_total};
 }
 
 const PoolOptions& ConnectionPool::options() const noexcept { return impl_->options; }

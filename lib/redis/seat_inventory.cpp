@@ -86,7 +86,10 @@ Result<RedisSeatInventory::FastPath> RedisSeatInventory::count_hold(
             client_->eval(scripts().load, {keys[leg_index + 1]},
                           {std::to_string(counts->available), std::to_string(counts->total)});
         if (!loaded) return fail(std::move(loaded).error());
-        if (loaded->integer == 1) ++counter_loads_;
+        if (loaded->integer == 1) {
+            ++counter_loads_;
+            if (m_counter_loads_ != nullptr) m_counter_loads_->inc();
+        }
     }
     return FastPath::kSkipped;
 }
@@ -100,7 +103,10 @@ void RedisSeatInventory::give_back_counts(const std::vector<SeatLeg>& legs) {
     }
     // Best effort: a lost increment leaves the counter low until it is reset
     // or lost; the truth still decides every hold.
-    if (!client_->eval(scripts().release, keys, args)) ++redis_failures_;
+    if (!client_->eval(scripts().release, keys, args)) {
+        ++redis_failures_;
+        if (m_fallbacks_ != nullptr) m_fallbacks_->inc();
+    }
 }
 
 Result<Reservation> RedisSeatInventory::hold(const HoldRequest& request) {
@@ -115,9 +121,11 @@ Result<Reservation> RedisSeatInventory::hold(const HoldRequest& request) {
         path = *fast;
     } else {
         ++redis_failures_;  // Redis down or failing: the truth alone decides.
+        if (m_fallbacks_ != nullptr) m_fallbacks_->inc();
     }
     if (path == FastPath::kSoldOut) {
         ++fast_rejections_;
+        if (m_fast_rejections_ != nullptr) m_fast_rejections_->inc();
         return fail(ErrorCode::kFailedPrecondition, "not enough seats available");
     }
     auto held = truth_.hold(request);
@@ -249,6 +257,17 @@ Status RedisSeatInventory::reconcile_batch(const std::vector<FlightId>& flights,
 SeatCounterStats RedisSeatInventory::stats() const noexcept {
     return SeatCounterStats{fast_rejections_.load(), counter_loads_.load(), redis_failures_.load(),
                             counter_repairs_.load()};
+}
+
+void RedisSeatInventory::attach_metrics(metrics::Registry& registry) {
+    auto& family = registry.counter(
+        "flightbook_seat_counter_events_total",
+        "Redis seat counter events: holds refused by Redis alone, counters loaded from "
+        "PostgreSQL, calls that fell back to PostgreSQL alone because Redis failed",
+        {"event"});
+    m_fast_rejections_ = &family.with({"fast_rejection"});
+    m_counter_loads_ = &family.with({"counter_load"});
+    m_fallbacks_ = &family.with({"redis_fallback"});
 }
 
 }  // namespace flightbook::redis

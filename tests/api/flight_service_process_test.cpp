@@ -277,6 +277,20 @@ TEST_CASE("Redis FLUSHALL and restart under the service lose no sale and oversel
     CHECK(refused == 50);
     CHECK(booked_in_postgres(schema, 3) == 180);
     CHECK(available_via_api(c, 3) == 0);
+
+    // /metrics tells what happened: counters were loaded from PostgreSQL
+    // (first use, then again after the flush), sold-out holds were refused by
+    // Redis alone, and the pools never made anyone wait for long.
+    auto metrics = c.get("/metrics");
+    REQUIRE(metrics);
+    using http::testing::metric_value;
+    CHECK(metric_value(metrics->body,
+                       R"(flightbook_seat_counter_events_total{event="counter_load"})") >= 2);
+    CHECK(metric_value(metrics->body,
+                       R"(flightbook_seat_counter_events_total{event="fast_rejection"})") >= 1);
+    CHECK(metric_value(metrics->body,
+                       R"(flightbook_db_pool_waits_total{pool="flights",outcome="timed_out"})") ==
+          0);
 }
 
 TEST_CASE("a count left in Redis by a dead process is repaired: every seat PostgreSQL has sells") {

@@ -81,7 +81,11 @@ std::string DatabaseSettings::conninfo() const {
                        quote_conninfo(user), quote_conninfo(password), quote_conninfo(name));
 }
 
-void define_database_settings(Config& config, std::string default_db_name) {
+void define_database_settings(Config& config, std::string default_db_name, int default_pool_size) {
+    config.define({"db-pool-size", "FLIGHTBOOK_DB_POOL_SIZE", std::to_string(default_pool_size),
+                   "PostgreSQL connections"});
+    config.define({"db-dsn", "FLIGHTBOOK_DB_DSN", "",
+                   "libpq connection string; when set, replaces the DB_* settings", true});
     config.define({"db-host", "DB_HOST", "127.0.0.1", "PostgreSQL host"});
     config.define({"db-port", "DB_PORT", "5432", "PostgreSQL port"});
     config.define({"db-user", "DB_USER", "flightbook", "PostgreSQL user"});
@@ -96,6 +100,23 @@ Result<DatabaseSettings> database_settings(const Config& config) {
     FLIGHTBOOK_TRY(password, config.get_string("db-password"));
     FLIGHTBOOK_TRY(name, config.get_required_string("db-name"));
     return DatabaseSettings{host, port, user, password, name};
+}
+
+Result<std::shared_ptr<postgres::ConnectionPool>> database_pool(const Config& config,
+                                                                metrics::Registry* registry,
+                                                                std::string_view pool_name) {
+    FLIGHTBOOK_TRY(dsn, config.get_string("db-dsn"));
+    if (dsn.empty()) {
+        FLIGHTBOOK_TRY(db, database_settings(config));
+        dsn = db.conninfo();
+    }
+    FLIGHTBOOK_TRY(size, config.get_int("db-pool-size", 1, 1000));
+    postgres::PoolOptions po;
+    po.dsn = dsn;
+    po.size = static_cast<std::size_t>(size);
+    FLIGHTBOOK_TRY(pool, postgres::ConnectionPool::create(po));
+    if (registry != nullptr) pool->attach_metrics(*registry, pool_name);
+    return pool;
 }
 
 void define_redis_settings(Config& config) {

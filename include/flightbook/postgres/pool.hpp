@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "flightbook/metrics/registry.hpp"
 #include "flightbook/postgres/connection.hpp"
 #include "flightbook/result.hpp"
 
@@ -27,10 +28,12 @@ struct PoolOptions {
 
 /// Counters for tests and metrics.
 struct PoolStats {
-    std::size_t open = 0;               ///< Connections currently open.
-    std::size_t idle = 0;               ///< Open and not leased.
-    std::uint64_t created_total = 0;    ///< Connections ever opened.
-    std::uint64_t discarded_total = 0;  ///< Broken connections dropped.
+    std::size_t open = 0;                   ///< Connections currently open.
+    std::size_t idle = 0;                   ///< Open and not leased.
+    std::uint64_t created_total = 0;        ///< Connections ever opened.
+    std::uint64_t discarded_total = 0;      ///< Broken connections dropped.
+    std::uint64_t waits_total = 0;          ///< Acquires that waited for a leased connection.
+    std::uint64_t wait_timeouts_total = 0;  ///< Acquires that gave up (kResourceExhausted).
 };
 
 class ConnectionPool;
@@ -77,6 +80,11 @@ public:
     [[nodiscard]] Result<Lease> acquire();
 
     [[nodiscard]] PoolStats stats() const;
+
+    /// Counts waits in `registry` from now on:
+    /// `flightbook_db_pool_waits_total{pool,outcome=served|timed_out}`.
+    /// Call once, before the pool is shared between threads.
+    void attach_metrics(metrics::Registry& registry, std::string_view pool_name);
     [[nodiscard]] const PoolOptions& options() const noexcept;
 
     struct Impl;

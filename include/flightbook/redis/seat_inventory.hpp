@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "flightbook/clock.hpp"
+#include "flightbook/metrics/registry.hpp"
 #include "flightbook/ports/seat_counter_repair.hpp"
 #include "flightbook/ports/seat_inventory.hpp"
 #include "flightbook/redis/client.hpp"
@@ -85,6 +86,10 @@ public:
     [[nodiscard]] Result<ReconcileReport> reconcile(const std::vector<FlightId>& flights) override;
 
     [[nodiscard]] SeatCounterStats stats() const noexcept;
+
+    /// Counts in `registry` from now on: `flightbook_seat_counter_events_total{event=
+    /// fast_rejection|counter_load|redis_fallback}`. Call once, before use.
+    void attach_metrics(metrics::Registry& registry);
     [[nodiscard]] const SeatCounterOptions& options() const noexcept { return options_; }
 
 private:
@@ -103,6 +108,9 @@ private:
     std::atomic<std::uint64_t> fast_rejections_{0};
     std::atomic<std::uint64_t> counter_loads_{0};
     std::atomic<std::uint64_t> redis_failures_{0};
+    metrics::Counter* m_fast_rejections_ = nullptr;
+    metrics::Counter* m_counter_loads_ = nullptr;
+    metrics::Counter* m_fallbacks_ = nullptr;
     std::atomic<std::uint64_t> counter_repairs_{0};
 };
 

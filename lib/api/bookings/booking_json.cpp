@@ -1,5 +1,7 @@
 #include "booking_json.hpp"
 
+#include "flightbook/http/response.hpp"
+
 namespace flightbook::api::bookings_json {
 namespace {
 
@@ -123,26 +125,27 @@ std::string booking_json(const Booking& b) {
 }
 
 RenderedAnswer render_create_answer(const CreateAnswer& a) {
+    if (a.outcome != CreateOutcome::kConfirmed && a.outcome != CreateOutcome::kPending) {
+        // A refusal: the usual error fields (http::error_body, the one place
+        // error JSON is built), "status":"failed" as the reference system's
+        // clients expect, and the booking's own final status (failed,
+        // expired, cancelled) as "booking_status".
+        return RenderedAnswer{400, http::error_body(a.code, a.message, [&](json::Writer& w) {
+                                  w.key("status").value("failed");
+                                  if (a.booking) {
+                                      write_summary(w, *a.booking);
+                                      w.key("booking_status").value(to_string(a.booking->status));
+                                  }
+                              })};
+    }
     json::Writer w;
     w.begin_object();
-    int status = 400;
-    if (a.outcome == CreateOutcome::kConfirmed || a.outcome == CreateOutcome::kPending) {
-        status = a.outcome == CreateOutcome::kConfirmed ? 200 : 202;
-        if (a.booking) write_summary(w, *a.booking);
-        w.key("status")
-            .value(a.outcome == CreateOutcome::kConfirmed ? "confirmed" : "pending")
-            .key("message")
-            .value(a.message);
-    } else {
-        // A refusal: the usual error fields, and "status":"failed" as the
-        // reference system's clients expect; the booking's own final status
-        // (failed, expired, cancelled) is "booking_status".
-        w.key("error").value(a.code).key("message").value(a.message).key("status").value("failed");
-        if (a.booking) {
-            write_summary(w, *a.booking);
-            w.key("booking_status").value(to_string(a.booking->status));
-        }
-    }
+    const int status = a.outcome == CreateOutcome::kConfirmed ? 200 : 202;
+    if (a.booking) write_summary(w, *a.booking);
+    w.key("status")
+        .value(a.outcome == CreateOutcome::kConfirmed ? "confirmed" : "pending")
+        .key("message")
+        .value(a.message);
     w.end_object();
     return RenderedAnswer{status, w.take()};
 }

@@ -4,10 +4,13 @@
 /// options, PostgreSQL, Redis and peer service URLs, declared on a `Config`
 /// and read back as typed structs.
 
+#include <memory>
 #include <string>
 
 #include "flightbook/app/config.hpp"
 #include "flightbook/http/server.hpp"
+#include "flightbook/metrics/registry.hpp"
+#include "flightbook/postgres/pool.hpp"
 
 namespace flightbook::app {
 
@@ -37,9 +40,17 @@ struct DatabaseSettings {
     [[nodiscard]] std::string conninfo() const;
 };
 
-/// Declares `--db-host`, `--db-port`, `--db-user`, `--db-password`, `--db-name`.
-void define_database_settings(Config& config, std::string default_db_name);
+/// Declares `--db-host`, `--db-port`, `--db-user`, `--db-password`, `--db-name`,
+/// and `--db-dsn` (a libpq string that replaces them) and `--db-pool-size`.
+void define_database_settings(Config& config, std::string default_db_name,
+                              int default_pool_size = 16);
 [[nodiscard]] Result<DatabaseSettings> database_settings(const Config& config);
+
+/// The connection pool the database settings describe, with its waits
+/// counted in `registry` under `pool_name` (when a registry is given).
+/// Errors: bad settings; `kUnavailable` when the server cannot be reached.
+[[nodiscard]] Result<std::shared_ptr<postgres::ConnectionPool>> database_pool(
+    const Config& config, metrics::Registry* registry, std::string_view pool_name);
 
 /// Redis settings (REDIS_HOST REDIS_PORT).
 struct RedisSettings {
