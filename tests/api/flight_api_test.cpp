@@ -341,3 +341,25 @@ TEST_CASE("multi-leg holds are all or nothing; confirm and release over HTTP") {
         CHECK(r->status == 400);
     }
 }
+
+TEST_CASE("hold ttl boundary over HTTP: 3600 s is held, 3601 s and 0 s are refused") {
+    FlightApi api;
+    auto c = api.client();
+    auto longest = c.post(
+        "/api/flights/seats/hold",
+        R"({"reservation_id":"ttl-max","legs":[{"flight_id":1,"seats":1}],"ttl_seconds":3600})");
+    REQUIRE(longest);
+    CHECK(longest->status == 200);
+    for (const char* ttl : {"3601", "0", "-5"}) {
+        CAPTURE(ttl);
+        auto refused = c.post("/api/flights/seats/hold",
+                              std::string(R"({"reservation_id":"ttl-)") + ttl +
+                                  R"(","legs":[{"flight_id":1,"seats":1}],"ttl_seconds":)" + ttl +
+                                  "}");
+        REQUIRE(refused);
+        CHECK(refused->status == 400);
+        CHECK(body_of(*refused).get_string("message").value() ==
+              "hold ttl must be between 1 and 3600 seconds");
+    }
+    CHECK(api.service.get_flight(FlightId{1})->available_seats() == 129);
+}

@@ -115,11 +115,11 @@ public:
                                                std::optional<UtcDate> date = std::nullopt);
 
     /// Holds seats on one or more flights, all or nothing, for `ttl`
-    /// (0 = the configured default). Errors as `SeatInventory::hold`, plus
-    /// `kInvalidArgument` for a ttl outside `rules::check_hold_ttl`.
+    /// (nullopt: the configured default). Errors as `SeatInventory::hold`,
+    /// plus `kInvalidArgument` for a ttl outside `rules::check_hold_ttl`.
     [[nodiscard]] Result<SeatChange> hold(const ReservationId& reservation,
                                           std::vector<SeatLeg> legs,
-                                          std::chrono::seconds ttl = std::chrono::seconds{0});
+                                          std::optional<std::chrono::seconds> ttl = std::nullopt);
     /// held → confirmed. Errors as `SeatInventory::confirm`.
     [[nodiscard]] Result<SeatChange> confirm(const ReservationId& reservation);
     /// Gives the seats back (held → released, confirmed → cancelled), once.

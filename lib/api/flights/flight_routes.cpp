@@ -268,12 +268,14 @@ public:
             if (!seats) return Response::from_error(seats.error());
             legs.push_back(SeatLeg{FlightId{*id}, *seats});
         }
-        // Range checked by core (rules::check_hold_ttl); 0 would mean "the
-        // default", which a caller asks for by leaving the field out.
+        // Range checked by core (rules::check_hold_ttl); the default is asked
+        // for by leaving the field out.
         auto ttl = body->get_optional_int64("ttl_seconds", std::numeric_limits<int>::min(),
                                             std::numeric_limits<int>::max());
         if (!ttl) return Response::from_error(ttl.error());
-        auto change = service_.hold(*rid, std::move(legs), std::chrono::seconds{ttl->value_or(0)});
+        std::optional<std::chrono::seconds> life;
+        if (*ttl) life = std::chrono::seconds{**ttl};
+        auto change = service_.hold(*rid, std::move(legs), life);
         if (!change) return seat_error(change.error());
         return Response::json(200, seat_change_json(*change, "seats held"));
     }

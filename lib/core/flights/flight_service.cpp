@@ -225,11 +225,10 @@ Result<SeatChange> FlightService::increment(const ReservationId& reservation, Fl
 }
 
 Result<SeatChange> FlightService::hold(const ReservationId& reservation, std::vector<SeatLeg> legs,
-                                       std::chrono::seconds ttl) {
-    if (ttl.count() < 0) return rules::check_hold_ttl(ttl).error();
-    if (ttl.count() == 0) ttl = options_.hold_ttl;
-    FLIGHTBOOK_TRY_STATUS(rules::check_hold_ttl(ttl));
-    auto held = seats_.hold(HoldRequest{reservation, std::move(legs), clock_.now() + ttl});
+                                       std::optional<std::chrono::seconds> ttl) {
+    const std::chrono::seconds life = ttl.value_or(options_.hold_ttl);
+    FLIGHTBOOK_TRY_STATUS(rules::check_hold_ttl(life));
+    auto held = seats_.hold(HoldRequest{reservation, std::move(legs), clock_.now() + life});
     count_seat_op("hold", held ? ok() : Status(held.error()));
     if (!held) return fail(std::move(held).error());
     return with_counts(std::move(*held));
