@@ -15,6 +15,7 @@
 #include "flightbook/http/client.hpp"
 #include "flightbook/http/json.hpp"
 #include "http_test_support.hpp"
+#include "service_process.hpp"
 #include "test_env.hpp"
 
 using namespace flightbook;
@@ -26,108 +27,41 @@ namespace {
 
 constexpr const char* kToken = "process-test-token";
 
-// One flight-service process. Bounded waits everywhere.
-class FlightServiceProcess {
+// One flight-service process on PostgreSQL and a Redis of the test's
+// (tests/support/service_process.hpp runs it); clients send the token.
+class FlightServiceProcess : public testing::ServiceProcess {
 public:
     FlightServiceProcess(const PgSchema& schema, int redis_port,
                          std::vector<std::string> extra_args = {})
-        : dsn_(schema.dsn()),
-          redis_port_(redis_port),
-          port_(testing::free_port()),
-          extra_args_(std::move(extra_args)) {
+        : ServiceProcess("flight-service", wiring(schema, redis_port, std::move(extra_args)),
+                         testing::free_port()) {
         start();
     }
-    ~FlightServiceProcess() { kill_now(); }
 
-    void start() {
-        REQUIRE(pid_ <= 0);
-        const std::string exe =
-            std::string(FLIGHTBOOK_BINARY_DIR) + "/apps/flight-service/flight-service";
-        std::vector<std::string> args{exe,
-                                      "--port",
-                                      std::to_string(port_),
-                                      "--db-dsn",
-                                      dsn_,
+    [[nodiscard]] http::Client client() const {
+        return ServiceProcess::client({{"X-Service-Token", kToken}});
+    }
+
+private:
+    static std::vector<std::string> wiring(const PgSchema& schema, int redis_port,
+                                           std::vector<std::string> extra) {
+        std::vector<std::string> args{"--db-dsn",
+                                      schema.dsn(),
                                       "--redis-host",
                                       "127.0.0.1",
                                       "--redis-port",
-                                      std::to_string(redis_port_),
+                                      std::to_string(redis_port),
                                       "--hold-ttl-seconds",
                                       "2",
                                       "--sweep-interval-ms",
                                       "100",
                                       "--service-token",
                                       kToken,
-                                      "--access-log",
-                                      "false",
                                       "--db-pool-size",
                                       "4"};
-        args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-        std::vector<char*> argv;  // built before fork: the child only execs
-        for (std::string& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        pid_ = ::fork();
-        REQUIRE(pid_ >= 0);
-        if (pid_ == 0) {
-            const int devnull = ::open("/dev/null", O_WRONLY);
-            if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
-            ::execv(exe.c_str(), argv.data());
-            ::_exit(127);
-        }
-        auto c = client();
-        for (int i = 0; i < 200; ++i) {
-            auto r = c.get("/ready");
-            if (r && r->status == 200) return;
-            int status = 0;
-            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                FAIL("flight-service exited at start-up, status " << status);
-            }
-            std::this_thread::sleep_for(50ms);
-        }
-        FAIL("flight-service did not become ready on port " << port_);
+        args.insert(args.end(), extra.begin(), extra.end());
+        return args;
     }
-
-    void kill_now() { signal_and_wait(SIGKILL); }
-
-    // SIGTERM; returns the exit status (bounded wait, then SIGKILL).
-    int terminate() {
-        REQUIRE(pid_ > 0);
-        ::kill(pid_, SIGTERM);
-        for (int i = 0; i < 200; ++i) {
-            int status = 0;
-            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            }
-            std::this_thread::sleep_for(50ms);
-        }
-        kill_now();
-        return -1;
-    }
-
-    [[nodiscard]] http::Client client() const {
-        http::ClientOptions o;
-        o.base_url = "http://127.0.0.1:" + std::to_string(port_);
-        o.connect_timeout_ms = 2000;
-        o.default_headers = {{"X-Service-Token", kToken}};
-        return http::Client::create(o).value();
-    }
-
-private:
-    void signal_and_wait(int sig) {
-        if (pid_ <= 0) return;
-        ::kill(pid_, sig);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-    }
-
-    std::string dsn_;
-    int redis_port_;
-    int port_;
-    std::vector<std::string> extra_args_;
-    pid_t pid_ = -1;
 };
 
 http::JsonObject json_of(const Result<http::ClientResponse>& r) {

@@ -17,6 +17,7 @@
 #include "flightbook/http/client.hpp"
 #include "flightbook/http/json.hpp"
 #include "flightbook/payment/payment_processor.hpp"
+#include "service_process.hpp"
 #include "test_env.hpp"
 
 using namespace flightbook;
@@ -26,81 +27,14 @@ using Outcome = ChargeResult::Outcome;
 
 namespace {
 
-// One payment-service process on a schema of its own. Bounded waits everywhere.
-class PaymentServiceProcess {
+// One payment-service process on a schema of its own (tests/support/
+// service_process.hpp runs it), plus an HTTP gateway to it.
+class PaymentServiceProcess : public testing::ServiceProcess {
 public:
-    PaymentServiceProcess(const PgSchema& schema, std::vector<std::string> extra_args = {})
-        : dsn_(schema.dsn()), port_(testing::free_port()), extra_args_(std::move(extra_args)) {
+    explicit PaymentServiceProcess(const PgSchema& schema, std::vector<std::string> extra_args = {})
+        : ServiceProcess("payment-service", with_db(schema, std::move(extra_args)),
+                         testing::free_port()) {
         start();
-    }
-    ~PaymentServiceProcess() { kill_now(); }
-    PaymentServiceProcess(const PaymentServiceProcess&) = delete;
-    PaymentServiceProcess& operator=(const PaymentServiceProcess&) = delete;
-
-    void start() {
-        REQUIRE(pid_ <= 0);
-        const std::string exe =
-            std::string(FLIGHTBOOK_BINARY_DIR) + "/apps/payment-service/payment-service";
-        std::vector<std::string> args{exe,
-                                      "--port",
-                                      std::to_string(port_),
-                                      "--db-dsn",
-                                      dsn_,
-                                      "--access-log",
-                                      "false",
-                                      "--db-pool-size",
-                                      "4"};
-        args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-        std::vector<char*> argv;  // built before fork: the child only execs
-        for (std::string& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        pid_ = ::fork();
-        REQUIRE(pid_ >= 0);
-        if (pid_ == 0) {
-            const int devnull = ::open("/dev/null", O_WRONLY);
-            if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
-            ::execv(exe.c_str(), argv.data());
-            ::_exit(127);
-        }
-        auto c = client();
-        for (int i = 0; i < 200; ++i) {
-            auto r = c.get("/ready");
-            if (r && r->status == 200) return;
-            int status = 0;
-            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                FAIL("payment-service exited at start-up, status " << status);
-            }
-            std::this_thread::sleep_for(50ms);
-        }
-        FAIL("payment-service did not become ready on port " << port_);
-    }
-
-    void kill_now() { signal_and_wait(SIGKILL); }
-
-    // SIGTERM; returns the exit status (bounded wait, then SIGKILL).
-    int terminate() {
-        REQUIRE(pid_ > 0);
-        ::kill(pid_, SIGTERM);
-        for (int i = 0; i < 200; ++i) {
-            int status = 0;
-            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            }
-            std::this_thread::sleep_for(50ms);
-        }
-        kill_now();
-        return -1;
-    }
-
-    [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
-    [[nodiscard]] http::Client client() const {
-        http::ClientOptions o;
-        o.base_url = url();
-        o.connect_timeout_ms = 2000;
-        return http::Client::create(o).value();
     }
 
     [[nodiscard]] std::unique_ptr<api::HttpPaymentGateway> gateway(
@@ -114,18 +48,11 @@ public:
     }
 
 private:
-    void signal_and_wait(int sig) {
-        if (pid_ <= 0) return;
-        ::kill(pid_, sig);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
+    static std::vector<std::string> with_db(const PgSchema& schema, std::vector<std::string> args) {
+        std::vector<std::string> all{"--db-dsn", schema.dsn(), "--db-pool-size", "4"};
+        all.insert(all.end(), args.begin(), args.end());
+        return all;
     }
-
-    std::string dsn_;
-    int port_;
-    std::vector<std::string> extra_args_;
-    pid_t pid_ = -1;
 };
 
 http::JsonObject json_of(const Result<http::ClientResponse>& r) {
