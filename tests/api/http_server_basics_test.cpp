@@ -250,3 +250,25 @@ TEST_CASE("routes cannot be added after start") {
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == ErrorCode::kFailedPrecondition);
 }
+
+TEST_CASE(
+    "a 5xx carries a stable code, a next step and the request id; the cause only in the log") {
+    TestServer ts;
+    auto client = client_for(ts.port);
+    auto r = client.get("/api/db-down", {{"X-Request-Id", "req-5xx-1"}});
+    REQUIRE(r.has_value());
+    require_json_error(*r, 503, "unavailable");
+    CHECK(r->body.find("db-7") == std::string::npos);
+    CHECK(r->body.find("retry later") != std::string::npos);
+    CHECK(r->body.find(R"("request_id":"req-5xx-1")") != std::string::npos);
+    CHECK(r->body.ends_with("}\n"));
+    int logged = 0;
+    for (const auto& line : ts.sink->lines()) {
+        if (line.find(R"("event":"server_error")") != std::string::npos &&
+            line.find("db-7.internal") != std::string::npos &&
+            line.find("req-5xx-1") != std::string::npos) {
+            ++logged;
+        }
+    }
+    CHECK(logged == 1);
+}

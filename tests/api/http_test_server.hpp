@@ -76,6 +76,15 @@ struct TestServer {
                              return Response::json(200, w.take());
                          })
                     .has_value());
+        // A dependency failure whose text must never reach the client.
+        REQUIRE(server
+                    .get("/api/db-down",
+                         [](const Request&) {
+                             return Response::from_error(Error{
+                                 ErrorCode::kUnavailable,
+                                 "could not connect to server: host db-7.internal port 5432"});
+                         })
+                    .has_value());
         server.add_readiness_check("dependency", [this]() -> Status {
             if (dependency_up.load()) return ok();
             return fail(ErrorCode::kUnavailable, "dependency is down");
