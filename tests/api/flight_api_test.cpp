@@ -352,10 +352,10 @@ TEST_CASE("hold ttl boundary over HTTP: 3600 s is held, 3601 s and 0 s are refus
     CHECK(longest->status == 200);
     for (const char* ttl : {"3601", "0", "-5"}) {
         CAPTURE(ttl);
-        auto refused = c.post("/api/flights/seats/hold",
-                              std::string(R"({"reservation_id":"ttl-)") + ttl +
-                                  R"(","legs":[{"flight_id":1,"seats":1}],"ttl_seconds":)" + ttl +
-                                  "}");
+        auto refused =
+            c.post("/api/flights/seats/hold",
+                   std::string(R"({"reservation_id":"ttl-)") + ttl +
+                       R"(","legs":[{"flight_id":1,"seats":1}],"ttl_seconds":)" + ttl + "}");
         REQUIRE(refused);
         CHECK(refused->status == 400);
         CHECK(body_of(*refused).get_string("message").value() ==
