@@ -1,10 +1,13 @@
 // The FlightRepository contract on the reference schedule (SPEC §2), run
-// against the PostgreSQL adapter and an in-memory adapter built from it.
+// against the PostgreSQL adapter (sql/flights reference data) and the
+// in-memory adapter (the shipped CSV): both must read back the same world.
 
 #include <doctest/doctest.h>
 
 #include "flightbook/memory/flight_repository.hpp"
+#include "flightbook/memory/seat_inventory.hpp"
 #include "flightbook/postgres/flight_repository.hpp"
+#include "flightbook/schedule/csv.hpp"
 #include "seat_fixtures.hpp"
 
 using namespace flightbook;
@@ -19,15 +22,18 @@ struct PostgresRepo {
     FlightRepository& get() { return repo; }
 };
 
+std::vector<Flight> reference_csv() {
+    auto flights = schedule::read_flights_csv(std::string(FLIGHTBOOK_SQL_DIR) +
+                                              "/../examples/data/reference_flights.csv");
+    REQUIRE_MESSAGE(flights, (flights ? "" : flights.error().message));
+    std::vector<Flight> all = *flights;
+    std::reverse(all.begin(), all.end());  // input order must not matter
+    return all;
+}
+
+// Needs no server: the contract's memory half runs in flightbook_contract_memory.
 struct MemoryRepo {
-    PostgresRepo source;
-    memory::InMemoryFlightRepository repo{[this] {
-        auto all = source.repo.list_all();
-        REQUIRE(all);
-        std::vector<Flight> flights = *all;
-        std::reverse(flights.begin(), flights.end());  // input order must not matter
-        return flights;
-    }()};
+    memory::InMemoryFlightRepository repo{reference_csv()};
     FlightRepository& get() { return repo; }
 };
 
@@ -85,4 +91,25 @@ TEST_CASE_TEMPLATE("flights departing in a window come in departure order", R, P
     CHECK(
         repo.list_departing(at("2024-02-16T00:00:00Z"), at("2024-02-15T00:00:00Z")).error().code ==
         ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE("the in-memory repository reads booked_seats from its inventory at read time") {
+    ManualClock clock;
+    memory::InMemorySeatInventory seats(clock);
+    auto flights = reference_csv();
+    REQUIRE(seats.add_flights(flights));
+    memory::InMemoryFlightRepository repo(flights, &seats);
+    auto rid = ReservationId::parse("memory-live").value();
+    REQUIRE(
+        seats.hold(HoldRequest{rid, {{FlightId{1}, 7}}, clock.now() + std::chrono::minutes(5)}));
+    CHECK(repo.get(FlightId{1})->available_seats() == 123);  // 130 in the file, 7 held
+    auto all = repo.list_all();
+    REQUIRE(all);
+    CHECK((*all)[0].booked_seats == 57);
+    CHECK(repo.list_departing(at("2024-02-15T08:00:00Z"), at("2024-02-15T08:01:00Z"))
+              ->front()
+              .booked_seats == 57);
+    // Without an inventory the schedule's own counts are what it reads.
+    memory::InMemoryFlightRepository frozen(flights);
+    CHECK(frozen.get(FlightId{1})->available_seats() == 130);
 }
