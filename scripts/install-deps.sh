@@ -9,7 +9,7 @@ packages=(
     libpq-dev libhiredis-dev libsimdjson-dev libfmt-dev libcpp-httplib-dev
     doctest-dev libbenchmark-dev
     postgresql postgresql-client redis-server redis-tools
-    curl wrk python3 clang-format clang-tidy
+    curl wrk python3 python3-yaml clang-format clang-tidy
 )
 
 missing=()

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # README command 2: on a fresh Debian 12 machine, installs what flightbook
-# needs, builds it, starts PostgreSQL and Redis on loopback and runs every
-# test suite — release build first, then the sanitizer builds. Exits non-zero
-# on any failure.
+# needs, builds it, starts its own PostgreSQL and Redis on loopback and runs
+# every test suite — release build first, then the sanitizer builds. Exits
+# non-zero on any failure.
+#
+# The test servers are never those of scripts/up.sh (README command 1), which
+# may run at the same time from this clone or another: their state is in
+# .local/test and their ports are picked free at run time (start_test_services
+# in common.sh); they are stopped at the end.
 #
 #   FLIGHTBOOK_TEST_SANITIZERS  presets to run after release (default "asan tsan"; "" for none)
+#   FLIGHTBOOK_PG_PORT, FLIGHTBOOK_REDIS_PORT  fixed ports for the test servers (default: free ones)
+#   FLIGHTBOOK_TEST_STATE_DIR   their state folder (default .local/test)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 cd "$FLIGHTBOOK_ROOT"
@@ -19,14 +26,8 @@ scripts/format.sh --check
 
 scripts/build.sh release
 
-# Start PostgreSQL and Redis unless they already run; stop them again at the
-# end only if we started them.
-services_before="$(scripts/services.sh status)"
-if grep -q stopped <<<"$services_before"; then
-    trap 'scripts/services.sh down || true' EXIT
-fi
-scripts/services.sh up
-export_test_env
+# Our own PostgreSQL and Redis, stopped again when this script exits.
+start_test_services
 
 log "running every suite (release)"
 ctest --preset release --parallel 2

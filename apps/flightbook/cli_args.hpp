@@ -39,5 +39,7 @@ private:
 
 int run_generate(const std::vector<std::string_view>& args);
 int run_search(const std::vector<std::string_view>& args);
+int run_demo(const std::vector<std::string_view>& args);
+int run_load(const std::vector<std::string_view>& args);
 
 }  // namespace flightbook::cli

@@ -1,4 +1,5 @@
-// flightbook: command-line tool for schedules and offline search.
+// flightbook: command-line tool for schedules, offline search, the all-in-one
+// demo and schedule loading.
 #include <fmt/core.h>
 
 #include <string_view>
@@ -14,6 +15,8 @@ constexpr std::string_view kUsage =
     "commands:\n"
     "  generate   write a generated flight schedule as CSV\n"
     "  search     search itineraries in a CSV schedule (one query or a batch)\n"
+    "  demo       run flight-, booking- and payment-service in this process, in memory\n"
+    "  load       load a CSV schedule into the flights database (one transaction)\n"
     "\n"
     "Run 'flightbook <command> --help' for the options of a command.\n";
 
@@ -33,6 +36,8 @@ int main(int argc, char** argv) {
     }
     if (command == "generate") return flightbook::cli::run_generate(rest);
     if (command == "search") return flightbook::cli::run_search(rest);
+    if (command == "demo") return flightbook::cli::run_demo(rest);
+    if (command == "load") return flightbook::cli::run_load(rest);
     fmt::print(stderr, "flightbook: unknown command '{}'\n\n{}", command, kUsage);
     return flightbook::cli::kExitUsage;
 }

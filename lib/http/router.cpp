@@ -141,4 +141,11 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     return result;
 }
 
+std::vector<RouteInfo> Router::routes() const {
+    std::vector<RouteInfo> out;
+    out.reserve(routes_.size());
+    for (const auto& route : routes_) out.push_back(RouteInfo{route.method, route.pattern});
+    return out;
+}
+
 }  // namespace flightbook::http

@@ -307,6 +307,8 @@ Status Server::route(std::string_view method, std::string_view pattern, Handler 
     return impl_->router.add(method, pattern, std::move(handler));
 }
 
+std::vector<RouteInfo> Server::routes() const { return impl_->router.routes(); }
+
 void Server::add_readiness_check(std::string name, ReadinessCheck check) {
     impl_->checks.emplace_back(std::move(name), std::move(check));
 }

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,38 @@ Status Connection::exec_script(std::string_view sql) {
         return fail(error_from_result(conn, result.get()));
     }
     return ok();
+}
+
+Status Connection::copy_in(std::string_view copy_sql, std::string_view data) {
+    PGconn* conn = impl_->conn.get();
+    const std::string text(copy_sql);
+    PgResultPtr start(PQexec(conn, text.c_str()));
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
+        return fail(error_from_result(conn, start.get()));
+    }
+    // Blocking connection: PQputCopyData returns 1 or -1, never 0.
+    constexpr std::size_t kChunk = 1 << 20;
+    bool sent = true;
+    for (std::size_t pos = 0; pos < data.size() && sent; pos += kChunk) {
+        const std::size_t n = std::min(kChunk, data.size() - pos);
+        sent = PQputCopyData(conn, data.data() + pos, static_cast<int>(n)) == 1;
+    }
+    if (PQputCopyEnd(conn, sent ? nullptr : "client stopped sending") != 1) {
+        return fail(ErrorCode::kUnavailable,
+                    fmt::format("postgres: COPY failed: {}", PQerrorMessage(conn)));
+    }
+    // The COPY's outcome, then nothing: drain until PQgetResult says so.
+    Status outcome = ok();
+    while (PgResultPtr r{PQgetResult(conn)}) {
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK && outcome) {
+            Error e = error_from_result(conn, r.get());
+            if (const char* where = PQresultErrorField(r.get(), PG_DIAG_CONTEXT)) {
+                e.message += fmt::format(" ({})", trimmed(where));
+            }
+            outcome = fail(std::move(e));
+        }
+    }
+    return outcome;
 }
 
 bool Connection::is_broken() const noexcept { return PQstatus(impl_->conn.get()) != CONNECTION_OK; }

@@ -72,4 +72,13 @@ Result<std::vector<Flight>> PostgresFlightRepository::list_departing(UtcTime fro
     return flights_from(*r);
 }
 
+Result<std::int64_t> PostgresFlightRepository::schedule_version() {
+    auto lease = pool_->acquire();
+    if (!lease) return fail(std::move(lease).error());
+    auto r = (*lease)->exec(queries::kScheduleVersion);
+    if (!r) return fail(std::move(r).error());
+    if (r->rows() != 1) return fail(ErrorCode::kInternal, "schedule_version must have one row");
+    return r->int64(0, 0);
+}
+
 }  // namespace flightbook::postgres

@@ -81,6 +81,9 @@ inline constexpr Statement kFlightById{"flights_by_id", FLIGHTBOOK_FLIGHT_COLUMN
 
 inline constexpr Statement kFlightsAll{"flights_all", FLIGHTBOOK_FLIGHT_COLUMNS "ORDER BY id"};
 
+inline constexpr Statement kScheduleVersion{"schedule_version",
+                                            "SELECT version FROM schedule_version"};
+
 inline constexpr Statement kFlightsDeparting{"flights_departing", FLIGHTBOOK_FLIGHT_COLUMNS
                                              "WHERE departure_time >= to_timestamp($1::bigint) AND "
                                              "departure_time < to_timestamp($2::bigint) "

@@ -22,12 +22,47 @@
 
 namespace flightbook::testing {
 
+/// A client of one HTTP endpoint on loopback; `headers` go with every request.
+inline http::Client loopback_client(int port,
+                                    std::vector<std::pair<std::string, std::string>> headers = {},
+                                    int read_timeout_ms = 10000) {
+    http::ClientOptions o;
+    o.base_url = "http://127.0.0.1:" + std::to_string(port);
+    o.connect_timeout_ms = 2000;
+    o.read_timeout_ms = read_timeout_ms;
+    o.default_headers = std::move(headers);
+    return http::Client::create(o).value();
+}
+
+/// One service of a system that runs elsewhere (in the demo's process).
+class Endpoint {
+public:
+    explicit Endpoint(int port) : port_(port) {}
+    [[nodiscard]] int port() const { return port_; }
+    [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    [[nodiscard]] http::Client client(std::vector<std::pair<std::string, std::string>> headers = {},
+                                      int read_timeout_ms = 10000) const {
+        return loopback_client(port_, std::move(headers), read_timeout_ms);
+    }
+
+private:
+    int port_;
+};
+
 class ServiceProcess {
 public:
     /// `name` is the app folder and binary ("booking-service"); `args` are
     /// passed after `--port <port>`; `port` 0 picks a free one.
     ServiceProcess(std::string name, std::vector<std::string> args, int port)
         : name_(std::move(name)), args_(std::move(args)), port_(port) {}
+    /// Any other binary of the build tree (`program`, relative to it, e.g.
+    /// "apps/flightbook/flightbook") run with exactly `args`; `port` is where
+    /// /ready is polled. `name` names the log file.
+    ServiceProcess(std::string name, std::string program, std::vector<std::string> args, int port)
+        : name_(std::move(name)),
+          program_(std::move(program)),
+          args_(std::move(args)),
+          port_(port) {}
     ~ServiceProcess() { kill_now(); }
     ServiceProcess(const ServiceProcess&) = delete;
     ServiceProcess& operator=(const ServiceProcess&) = delete;
@@ -40,9 +75,12 @@ public:
     /// `wait_ready` false, returns right after the fork.
     void start(bool wait_ready = true) {
         REQUIRE(pid_ <= 0);
-        const std::string exe = std::string(FLIGHTBOOK_BINARY_DIR) + "/apps/" + name_ + "/" + name_;
-        std::vector<std::string> argv_s{exe, "--port", std::to_string(port_), "--access-log",
-                                        "false"};
+        const std::string exe = std::string(FLIGHTBOOK_BINARY_DIR) + "/" +
+                                (program_.empty() ? "apps/" + name_ + "/" + name_ : program_);
+        std::vector<std::string> argv_s{exe};
+        if (program_.empty()) {
+            argv_s.insert(argv_s.end(), {"--port", std::to_string(port_), "--access-log", "false"});
+        }
         argv_s.insert(argv_s.end(), args_.begin(), args_.end());
         std::vector<char*> argv;  // built before fork: the child only execs
         for (std::string& a : argv_s) argv.push_back(a.data());
@@ -54,7 +92,10 @@ public:
             // stderr (the service's log) to a file in the build tree, so a
             // failure can show why the service stopped.
             const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-            if (out >= 0) ::dup2(out, STDERR_FILENO);
+            if (out >= 0) {
+                ::dup2(out, STDERR_FILENO);
+                ::dup2(out, STDOUT_FILENO);
+            }
             ::execv(exe.c_str(), argv.data());
             ::_exit(127);
         }
@@ -137,16 +178,12 @@ public:
     /// A client for this service; `headers` are sent with every request.
     [[nodiscard]] http::Client client(std::vector<std::pair<std::string, std::string>> headers = {},
                                       int read_timeout_ms = 10000) const {
-        http::ClientOptions o;
-        o.base_url = url();
-        o.connect_timeout_ms = 2000;
-        o.read_timeout_ms = read_timeout_ms;
-        o.default_headers = std::move(headers);
-        return http::Client::create(o).value();
+        return loopback_client(port_, std::move(headers), read_timeout_ms);
     }
 
 private:
     std::string name_;
+    std::string program_;  // empty: apps/<name>/<name> with --port
     std::vector<std::string> args_;
     int port_;
     pid_t pid_ = -1;

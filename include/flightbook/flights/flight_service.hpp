@@ -82,6 +82,11 @@ public:
     /// On error the previous snapshot stays in use.
     [[nodiscard]] Status reload();
 
+    /// Reloads when the repository's `schedule_version` differs from the one
+    /// the current snapshot was built at (or nothing is loaded yet). Answers
+    /// whether it reloaded. One cheap read when nothing changed.
+    [[nodiscard]] Result<bool> reload_if_changed();
+
     /// Exact search (SPEC §3) with every shown leg checked against live seat
     /// counts. Errors: `kFailedPrecondition` before the first `reload`;
     /// `kInvalidArgument` from validation.
@@ -156,8 +161,12 @@ private:
     metrics::CounterFamily* seat_ops_ = nullptr;
     metrics::CounterFamily* searches_ = nullptr;
 
+    [[nodiscard]] Status reload_at(std::int64_t version);
+
     mutable std::mutex snapshot_mutex_;  // guards the pointers only
     Snapshot snapshot_;
+    std::int64_t snapshot_version_ = 0;  // schedule_version the snapshot was built at
+    std::mutex reload_mutex_;            // one rebuild at a time
 };
 
 }  // namespace flightbook::flights

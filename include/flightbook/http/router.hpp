@@ -15,6 +15,13 @@
 
 namespace flightbook::http {
 
+/// One registered route as written at registration: `method` is the
+/// upper-case token, `pattern` the path with `{name}` parameters.
+struct RouteInfo {
+    std::string method;
+    std::string pattern;
+};
+
 /// A route handler. It may throw; the server turns any exception into a JSON
 /// 500 and keeps serving. Called concurrently from worker threads.
 using Handler = std::function<Response(const Request&)>;
@@ -48,6 +55,10 @@ public:
 
     /// Number of registered routes.
     [[nodiscard]] std::size_t size() const noexcept { return routes_.size(); }
+
+    /// Every registered route, in registration order. HEAD requests are
+    /// served by the GET routes and are not listed separately.
+    [[nodiscard]] std::vector<RouteInfo> routes() const;
 
 private:
     struct Segment {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "flightbook/http/log.hpp"
 #include "flightbook/http/router.hpp"
@@ -99,6 +100,12 @@ public:
     [[nodiscard]] Status del(std::string_view pattern, Handler handler) {
         return route("DELETE", pattern, std::move(handler));
     }
+
+    /// Every registered route in registration order, the built-in `GET
+    /// /health`, `GET /ready` and `GET /metrics` first. For route listings
+    /// (e.g. checking an API description against the table); not meant to
+    /// be called concurrently with `route()`.
+    [[nodiscard]] std::vector<RouteInfo> routes() const;
 
     /// Adds a named dependency check to `/ready`. Before `start()` only.
     void add_readiness_check(std::string name, ReadinessCheck check);

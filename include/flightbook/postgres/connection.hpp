@@ -110,6 +110,11 @@ public:
     /// only; never build `sql` from input.
     [[nodiscard]] Status exec_script(std::string_view sql);
 
+    /// Runs `copy_sql` (a `COPY ... FROM STDIN` statement) and streams `data`
+    /// to it in the statement's format. Errors as `exec`; a row the server
+    /// refuses fails the whole COPY (its message names the COPY line).
+    [[nodiscard]] Status copy_in(std::string_view copy_sql, std::string_view data);
+
     /// True when the connection is known to be lost; a pool discards such
     /// connections.
     [[nodiscard]] bool is_broken() const noexcept;

@@ -17,6 +17,8 @@ public:
     [[nodiscard]] Result<Flight> get(FlightId id) override;
     [[nodiscard]] Result<std::vector<Flight>> list_all() override;
     [[nodiscard]] Result<std::vector<Flight>> list_departing(UtcTime from, UtcTime to) override;
+    /// schedule_version.version (sql/flights/0004), bumped by a trigger.
+    [[nodiscard]] Result<std::int64_t> schedule_version() override;
 
 private:
     std::shared_ptr<ConnectionPool> pool_;

@@ -6,6 +6,7 @@
 ///
 /// RFC 3339 UTC times and prices with two decimals. See docs/schedule-format.md.
 
+#include <cstddef>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -24,11 +25,15 @@ inline constexpr std::string_view kFlightsCsvHeader =
 /// Parses a whole CSV document. Errors (`kInvalidArgument`) name the 1-based
 /// line: wrong header, wrong field count, bad id/code/time/number, arrival not
 /// after departure, seats outside 0 <= booked <= total, negative price.
-/// Empty lines and a trailing CR are ignored. Thread-safe.
-[[nodiscard]] Result<std::vector<Flight>> parse_flights_csv(std::string_view text);
+/// Empty lines and a trailing CR are ignored. Thread-safe. `lines`, when
+/// given, receives the 1-based line of each flight (for later errors, such
+/// as a database refusing a row, to name the line).
+[[nodiscard]] Result<std::vector<Flight>> parse_flights_csv(
+    std::string_view text, std::vector<std::size_t>* lines = nullptr);
 
 /// Reads and parses a file. A missing or unreadable file is `kNotFound`.
-[[nodiscard]] Result<std::vector<Flight>> read_flights_csv(const std::string& path);
+[[nodiscard]] Result<std::vector<Flight>> read_flights_csv(
+    const std::string& path, std::vector<std::size_t>* lines = nullptr);
 
 /// Formats one flight as a CSV row (no line break).
 [[nodiscard]] std::string format_flight_csv_row(const Flight& flight);

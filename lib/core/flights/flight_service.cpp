@@ -67,6 +67,27 @@ std::shared_ptr<const search::Timetable> FlightService::timetable() const {
 }
 
 Status FlightService::reload() {
+    // The version is read before the flights: a change that lands while
+    // they are read leaves the snapshot older than its version says, and
+    // the next reload_if_changed() rebuilds it again.
+    FLIGHTBOOK_TRY(version, flights_.schedule_version());
+    return reload_at(version);
+}
+
+Result<bool> FlightService::reload_if_changed() {
+    FLIGHTBOOK_TRY(version, flights_.schedule_version());
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        if (snapshot_.timetable && snapshot_version_ == version) return false;
+    }
+    FLIGHTBOOK_TRY_STATUS(reload_at(version));
+    return true;
+}
+
+Status FlightService::reload_at(std::int64_t version) {
+    // Searches go on over the old snapshot while the new one is built; two
+    // rebuilds at once would only race to install the same data.
+    std::lock_guard rebuild(reload_mutex_);
     auto flights = flights_.list_all();
     if (!flights) return fail(std::move(flights).error());
     auto mirror = std::make_shared<const SeatMirror>(*flights);
@@ -74,6 +95,7 @@ Status FlightService::reload() {
     if (!timetable) return fail(std::move(timetable).error());
     std::lock_guard lock(snapshot_mutex_);
     snapshot_ = Snapshot{std::move(*timetable), std::move(mirror)};
+    snapshot_version_ = version;
     return ok();
 }
 

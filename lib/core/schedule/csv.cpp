@@ -76,8 +76,10 @@ Result<Flight> parse_row(std::string_view row, std::size_t line) {
 
 }  // namespace
 
-Result<std::vector<Flight>> parse_flights_csv(std::string_view text) {
+Result<std::vector<Flight>> parse_flights_csv(std::string_view text,
+                                              std::vector<std::size_t>* lines) {
     std::vector<Flight> out;
+    if (lines != nullptr) lines->clear();
     std::size_t line = 0;
     bool header_seen = false;
     std::size_t pos = 0;
@@ -99,18 +101,20 @@ Result<std::vector<Flight>> parse_flights_csv(std::string_view text) {
         auto f = parse_row(row, line);
         if (!f) return fail(std::move(f).error());
         out.push_back(std::move(f).value());
+        if (lines != nullptr) lines->push_back(line);
     }
     if (!header_seen) return line_error(1, "missing header row");
     return out;
 }
 
-Result<std::vector<Flight>> read_flights_csv(const std::string& path) {
+Result<std::vector<Flight>> read_flights_csv(const std::string& path,
+                                             std::vector<std::size_t>* lines) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return fail(ErrorCode::kNotFound, fmt::format("cannot open {}", path));
     std::ostringstream buf;
     buf << in.rdbuf();
     if (in.bad()) return fail(ErrorCode::kUnavailable, fmt::format("cannot read {}", path));
-    auto parsed = parse_flights_csv(buf.str());
+    auto parsed = parse_flights_csv(buf.str(), lines);
     if (!parsed) {
         return fail(parsed.error().code, fmt::format("{}: {}", path, parsed.error().message));
     }

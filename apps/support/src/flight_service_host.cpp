@@ -1,0 +1,249 @@
+#include "flightbook/app/flight_service_host.hpp"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "flightbook/api/flight_routes.hpp"
+#include "flightbook/app/service_config.hpp"
+#include "flightbook/flights/flight_service.hpp"
+#include "flightbook/flights/seat_counter_reconciler.hpp"
+#include "flightbook/memory/flight_repository.hpp"
+#include "flightbook/memory/seat_inventory.hpp"
+#include "flightbook/metrics/registry.hpp"
+#include "flightbook/periodic_task.hpp"
+#include "flightbook/postgres/flight_repository.hpp"
+#include "flightbook/postgres/pool.hpp"
+#include "flightbook/postgres/seat_inventory.hpp"
+#include "flightbook/redis/client.hpp"
+#include "flightbook/redis/seat_inventory.hpp"
+#include "flightbook/rules.hpp"
+#include "flightbook/schedule/csv.hpp"
+#include "flightbook/seats/hold_sweeper.hpp"
+
+namespace flightbook::app {
+namespace {
+
+constexpr std::string_view kName = "flight-service";
+
+void define_flight_settings(Config& c) {
+    define_server_settings(c, 8080);
+    define_database_settings(c, "flights");
+    define_redis_settings(c);
+    c.define({"seat-store", "FLIGHTBOOK_SEAT_STORE", "redis",
+              "redis (Lua counters over PostgreSQL), postgres, or memory (no databases)"});
+    c.define({"schedule", "FLIGHTBOOK_SCHEDULE", "",
+              "flights CSV served by --seat-store memory (docs/schedule-format.md)"});
+    c.define({"hold-ttl-seconds", "FLIGHTBOOK_HOLD_TTL_SECONDS", "900", "life of a seat hold"});
+    c.define({"sweep-interval-ms", "FLIGHTBOOK_SWEEP_INTERVAL_MS", "1000",
+              "how often expired holds are given back"});
+    c.define({"reload-interval-seconds", "FLIGHTBOOK_RELOAD_INTERVAL_SECONDS", "60",
+              "how often the search timetable is rebuilt from the flights table"});
+    c.define({"schedule-check-interval-ms", "FLIGHTBOOK_SCHEDULE_CHECK_INTERVAL_MS", "1000",
+              "how often the flights table's schedule version is read; a change (e.g. "
+              "`flightbook load`) rebuilds the timetable at once (0: never)"});
+    c.define({"reconcile-interval-seconds", "FLIGHTBOOK_RECONCILE_INTERVAL_SECONDS", "60",
+              "how often Redis seat counters are checked against PostgreSQL (0: never)"});
+    c.define({"mct-minutes", "FLIGHTBOOK_MCT_MINUTES", "45", "minimum connection time"});
+    c.define({"max-layover-minutes", "FLIGHTBOOK_MAX_LAYOVER_MINUTES", "240", "maximum layover"});
+}
+
+// The adapters behind the two ports, owned together.
+struct Stores {
+    std::unique_ptr<FlightRepository> flights;
+    std::unique_ptr<SeatInventory> truth;        // PostgreSQL or memory
+    std::unique_ptr<SeatInventory> counters;     // Redis fast path, optional
+    redis::RedisSeatInventory* redis = nullptr;  // == counters when they are Redis's
+    SeatInventory& seats() { return counters ? *counters : *truth; }
+};
+
+Result<Stores> build_stores(const Config& c, std::optional<std::vector<Flight>> schedule,
+                            const Clock& clock, const http::Logger& log,
+                            metrics::Registry* registry) {
+    FLIGHTBOOK_TRY(kind, c.get_string("seat-store"));
+    Stores s;
+    if (kind == "memory") {
+        if (!schedule) {
+            auto file = c.get_required_string("schedule");
+            if (!file) {
+                return fail(ErrorCode::kInvalidArgument, "--seat-store memory needs --schedule");
+            }
+            FLIGHTBOOK_TRY(read, schedule::read_flights_csv(*file));
+            schedule = std::move(read);
+        }
+        auto seats = std::make_unique<memory::InMemorySeatInventory>(clock);
+        FLIGHTBOOK_TRY_STATUS(seats->add_flights(*schedule));
+        s.flights =
+            std::make_unique<memory::InMemoryFlightRepository>(std::move(*schedule), seats.get());
+        s.truth = std::move(seats);
+        log.info("stores_ready", kind);
+        return s;
+    }
+    if (kind != "postgres" && kind != "redis") {
+        return fail(ErrorCode::kInvalidArgument, "--seat-store must be redis, postgres or memory");
+    }
+    FLIGHTBOOK_TRY(pool, database_pool(c, registry, "flights"));
+    s.flights = std::make_unique<postgres::PostgresFlightRepository>(pool);
+    s.truth = std::make_unique<postgres::PostgresSeatInventory>(pool, clock);
+    if (kind == "redis") {
+        FLIGHTBOOK_TRY(rs, redis_settings(c));
+        redis::ClientOptions ro;
+        ro.host = rs.host;
+        ro.port = rs.port;
+        ro.pool_size = pool->options().size;
+        FLIGHTBOOK_TRY(client, redis::Client::create(ro));
+        auto counters = std::make_unique<redis::RedisSeatInventory>(client, *s.truth, clock);
+        if (registry != nullptr) counters->attach_metrics(*registry);
+        s.redis = counters.get();
+        s.counters = std::move(counters);
+    }
+    log.info("stores_ready", kind);
+    return s;
+}
+
+struct Intervals {
+    std::int64_t sweep_ms;
+    std::int64_t reload_s;
+    std::int64_t schedule_check_ms;
+    std::int64_t reconcile_s;
+};
+
+class FlightServiceHost final : public ServiceHost {
+public:
+    FlightServiceHost(const http::ServerOptions& server_options, Intervals intervals)
+        : registry_(std::make_shared<metrics::Registry>()),
+          server_(server_options, registry_),
+          intervals_(intervals) {}
+
+    Status build(const Config& config, std::optional<std::vector<Flight>> schedule,
+                 flights::FlightServiceOptions options) {
+        const http::Logger& log = server_.logger();
+        auto stores = build_stores(config, std::move(schedule), clock_, log, registry_.get());
+        if (!stores) {
+            log.error("startup_failed", stores.error().message);
+            return fail(std::move(stores).error());
+        }
+        stores_ = std::move(*stores);
+        service_ = std::make_unique<flights::FlightService>(*stores_.flights, stores_.seats(),
+                                                            clock_, options, registry_);
+        if (auto loaded = service_->reload(); !loaded) {
+            // Serve anyway: /ready answers 503 until a reload succeeds.
+            log.warn("schedule_not_loaded", loaded.error().message);
+        }
+        if (auto routed = api::register_flight_routes(server_, *service_, {service_token(config)});
+            !routed) {
+            log.error("startup_failed", routed.error().message);
+            return routed;
+        }
+        server_.add_readiness_check("seats", [this] { return service_->check_ready(); });
+        return ok();
+    }
+
+    http::Server& server() override { return server_; }
+
+    void start_tasks() override {
+        const http::Logger& log = server_.logger();
+        flights::FlightService& service = *service_;
+        HoldSweeperOptions so;
+        so.interval_ms = intervals_.sweep_ms;
+        sweeper_.emplace(
+            stores_.seats(), clock_, so,
+            [&service](const Reservation& r) { service.note_expired(r); }, &log, registry_);
+        reloader_.emplace(std::chrono::seconds{intervals_.reload_s}, [&service, &log] {
+            if (auto r = service.reload(); !r)
+                log.warn("schedule_reload_failed", r.error().message);
+        });
+        if (stores_.redis != nullptr && intervals_.reconcile_s > 0) {
+            reconciler_.emplace(*stores_.redis, service,
+                                std::chrono::seconds{intervals_.reconcile_s}, log, registry_);
+        }
+        if (intervals_.schedule_check_ms > 0) {
+            version_watch_.emplace(std::chrono::milliseconds{intervals_.schedule_check_ms},
+                                   [this, &service, &log] {
+                                       auto r = service.reload_if_changed();
+                                       if (!r) {
+                                           log.warn("schedule_reload_failed", r.error().message);
+                                       } else if (*r) {
+                                           schedule_changed(log);
+                                       }
+                                   });
+        }
+        sweeper_->start();
+        reloader_->start();
+        if (version_watch_) version_watch_->start();
+        if (reconciler_) reconciler_->start();
+    }
+
+    // A loaded schedule may reuse flight ids with other seat totals: the
+    // Redis counters are compared with the truth at once, not at the next
+    // periodic pass.
+    void schedule_changed(const http::Logger& log) {
+        log.info("schedule_reloaded", "the flights table changed");
+        if (reconciler_) {
+            if (auto r = reconciler_->run_once(); !r) {
+                log.warn("seat_counter_reconcile_failed", r.error().message);
+            }
+        }
+    }
+
+    void stop_tasks() override {
+        if (reconciler_) reconciler_->stop();
+        if (version_watch_) version_watch_->stop();
+        if (reloader_) reloader_->stop();
+        if (sweeper_) sweeper_->stop();
+    }
+
+    ~FlightServiceHost() override {
+        server_.stop();
+        stop_tasks();
+    }
+
+private:
+    const Clock& clock_ = SystemClock::instance();
+    std::shared_ptr<metrics::Registry> registry_;
+    http::Server server_;
+    Intervals intervals_;
+    Stores stores_;
+    std::unique_ptr<flights::FlightService> service_;
+    std::optional<HoldSweeper> sweeper_;
+    std::optional<PeriodicTask> reloader_;
+    std::optional<PeriodicTask> version_watch_;
+    std::optional<flights::SeatCounterReconciler> reconciler_;
+};
+
+}  // namespace
+
+ServiceDefinition flight_service_definition() {
+    return {std::string{kName}, define_flight_settings,
+            [](const Config& c) { return build_flight_service(c); }};
+}
+
+Result<std::unique_ptr<ServiceHost>> build_flight_service(
+    const Config& config, std::optional<std::vector<Flight>> schedule) {
+    auto server_options = app::server_options(config, std::string{kName});
+    auto hold_ttl =
+        config.get_int("hold-ttl-seconds", rules::kMinHoldTtl.count(), rules::kMaxHoldTtl.count());
+    auto sweep_ms = config.get_int("sweep-interval-ms", 10, 3'600'000);
+    auto reload_s = config.get_int("reload-interval-seconds", 1, 86'400);
+    auto check_ms = config.get_int("schedule-check-interval-ms", 0, 3'600'000);
+    auto reconcile_s = config.get_int("reconcile-interval-seconds", 0, 86'400);
+    auto mct = config.get_int("mct-minutes", 0, 1'440);
+    auto layover = config.get_int("max-layover-minutes", 0, 10'080);
+    if (!usable(server_options, kName) || !usable(hold_ttl, kName) || !usable(sweep_ms, kName) ||
+        !usable(reload_s, kName) || !usable(check_ms, kName) || !usable(reconcile_s, kName) ||
+        !usable(mct, kName) || !usable(layover, kName)) {
+        return fail(ErrorCode::kInvalidArgument, "invalid settings");
+    }
+    flights::FlightServiceOptions fo;
+    fo.hold_ttl = std::chrono::seconds{*hold_ttl};
+    fo.rules.mct_minutes = static_cast<int>(*mct);
+    fo.rules.max_layover_minutes = static_cast<int>(*layover);
+    FLIGHTBOOK_TRY_STATUS(flights::validate(fo));
+
+    auto host = std::make_unique<FlightServiceHost>(
+        *server_options, Intervals{*sweep_ms, *reload_s, *check_ms, *reconcile_s});
+    FLIGHTBOOK_TRY_STATUS(host->build(config, std::move(schedule), fo));
+    return std::unique_ptr<ServiceHost>(std::move(host));
+}
+
+}  // namespace flightbook::app
