@@ -73,6 +73,20 @@ TEST_CASE("flights are well formed and sized as asked") {
     CHECK(search::Timetable::build(flights));
 }
 
+TEST_CASE(
+    "a flight number departs at most once at a time, within the flights table's 10 characters") {
+    // The flights table has UNIQUE (flight_number, departure_time): a
+    // generated schedule must load (flightbook load).
+    const auto flights = generate_schedule(GeneratorOptions{}).value();
+    std::set<std::pair<std::string, UtcTime>> seen;
+    std::size_t repeated = 0;
+    for (const Flight& f : flights) {
+        if (!seen.emplace(f.flight_number, f.departure_time).second) ++repeated;
+        CHECK(f.flight_number.size() <= 10);
+    }
+    CHECK(repeated == 0);
+}
+
 TEST_CASE("the default network is world-sized") {
     GeneratorOptions o;  // 2300 airports, 53k flights a day
     o.days = 1;

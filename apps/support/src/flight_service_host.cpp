@@ -1,5 +1,6 @@
 #include "flightbook/app/flight_service_host.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "flightbook/app/service_config.hpp"
 #include "flightbook/flights/flight_service.hpp"
 #include "flightbook/flights/seat_counter_reconciler.hpp"
+#include "flightbook/json/writer.hpp"
 #include "flightbook/memory/flight_repository.hpp"
 #include "flightbook/memory/seat_inventory.hpp"
 #include "flightbook/metrics/registry.hpp"
@@ -160,11 +162,12 @@ public:
         if (intervals_.schedule_check_ms > 0) {
             version_watch_.emplace(std::chrono::milliseconds{intervals_.schedule_check_ms},
                                    [this, &service, &log] {
+                                       const auto start = std::chrono::steady_clock::now();
                                        auto r = service.reload_if_changed();
                                        if (!r) {
                                            log.warn("schedule_reload_failed", r.error().message);
                                        } else if (*r) {
-                                           schedule_changed(log);
+                                           schedule_changed(log, start);
                                        }
                                    });
         }
@@ -177,8 +180,15 @@ public:
     // A loaded schedule may reuse flight ids with other seat totals: the
     // Redis counters are compared with the truth at once, not at the next
     // periodic pass.
-    void schedule_changed(const http::Logger& log) {
-        log.info("schedule_reloaded", "the flights table changed");
+    void schedule_changed(const http::Logger& log, std::chrono::steady_clock::time_point start) {
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+        const auto timetable = service_->timetable();
+        log.info("schedule_reloaded", "the flights table changed", [&](json::Writer& w) {
+            w.key("flights").value(
+                static_cast<std::uint64_t>(timetable ? timetable->flights().size() : 0));
+            w.key("duration_ms").value(static_cast<std::int64_t>(took.count()));
+        });
         if (reconciler_) {
             if (auto r = reconciler_->run_once(); !r) {
                 log.warn("seat_counter_reconcile_failed", r.error().message);

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <numbers>
 #include <set>
+#include <string>
+#include <unordered_set>
 
 #include "core/schedule/random.hpp"
 
@@ -247,8 +249,21 @@ Result<std::vector<Flight>> generate_schedule(const GeneratorOptions& o) {
         if (x.destination != y.destination) return x.destination < y.destination;
         return x.flight_number < y.flight_number;
     });
-    for (std::size_t i = 0; i < out.size(); ++i)
+    // Carriers and numbers wrap, so two flights can share a number and a
+    // departure time; the flights table (and airlines) forbid that. The later
+    // one gets a letter suffix (AB123 -> AB123A), in this deterministic order.
+    std::unordered_set<std::string> taken;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (i > 0 && out[i].departure_time != out[i - 1].departure_time) taken.clear();
+        if (!taken.insert(out[i].flight_number).second) {
+            const std::string base = out[i].flight_number;
+            for (char suffix = 'A'; suffix <= 'Z'; ++suffix) {
+                out[i].flight_number = base + suffix;
+                if (taken.insert(out[i].flight_number).second) break;
+            }
+        }
         out[i].id = FlightId{static_cast<std::int64_t>(i + 1)};
+    }
     return out;
 }
 
