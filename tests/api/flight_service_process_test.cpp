@@ -12,57 +12,19 @@
 
 #include <fmt/format.h>
 
+#include "flight_service_process.hpp"
 #include "flightbook/http/client.hpp"
 #include "flightbook/http/json.hpp"
 #include "http_test_support.hpp"
-#include "service_process.hpp"
 #include "test_env.hpp"
 
 using namespace flightbook;
 using namespace std::chrono_literals;
+using testing::FlightServiceProcess;
 using testing::PgSchema;
 using testing::RedisServerProcess;
 
 namespace {
-
-constexpr const char* kToken = "process-test-token";
-
-// One flight-service process on PostgreSQL and a Redis of the test's
-// (tests/support/service_process.hpp runs it); clients send the token.
-class FlightServiceProcess : public testing::ServiceProcess {
-public:
-    FlightServiceProcess(const PgSchema& schema, int redis_port,
-                         std::vector<std::string> extra_args = {})
-        : ServiceProcess("flight-service", wiring(schema, redis_port, std::move(extra_args)),
-                         testing::free_port()) {
-        start();
-    }
-
-    [[nodiscard]] http::Client client() const {
-        return ServiceProcess::client({{"X-Service-Token", kToken}});
-    }
-
-private:
-    static std::vector<std::string> wiring(const PgSchema& schema, int redis_port,
-                                           std::vector<std::string> extra) {
-        std::vector<std::string> args{"--db-dsn",
-                                      schema.dsn(),
-                                      "--redis-host",
-                                      "127.0.0.1",
-                                      "--redis-port",
-                                      std::to_string(redis_port),
-                                      "--hold-ttl-seconds",
-                                      "2",
-                                      "--sweep-interval-ms",
-                                      "100",
-                                      "--service-token",
-                                      kToken,
-                                      "--db-pool-size",
-                                      "4"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        return args;
-    }
-};
 
 http::JsonObject json_of(const Result<http::ClientResponse>& r) {
     REQUIRE(r);

@@ -46,6 +46,9 @@ void define_flight_settings(Config& c) {
               "`flightbook load`) rebuilds the timetable at once (0: never)"});
     c.define({"reconcile-interval-seconds", "FLIGHTBOOK_RECONCILE_INTERVAL_SECONDS", "60",
               "how often Redis seat counters are checked against PostgreSQL (0: never)"});
+    c.define({"seat-freshness-ms", "FLIGHTBOOK_SEAT_FRESHNESS_MS", "100",
+              "how old a seat count may be when a search page is checked against it; older "
+              "counts are read again from the seat store (0: every page)"});
     c.define({"mct-minutes", "FLIGHTBOOK_MCT_MINUTES", "45", "minimum connection time"});
     c.define({"max-layover-minutes", "FLIGHTBOOK_MAX_LAYOVER_MINUTES", "240", "maximum layover"});
 }
@@ -237,15 +240,17 @@ Result<std::unique_ptr<ServiceHost>> build_flight_service(
     auto reload_s = config.get_int("reload-interval-seconds", 1, 86'400);
     auto check_ms = config.get_int("schedule-check-interval-ms", 0, 3'600'000);
     auto reconcile_s = config.get_int("reconcile-interval-seconds", 0, 86'400);
+    auto freshness_ms = config.get_int("seat-freshness-ms", 0, 60'000);
     auto mct = config.get_int("mct-minutes", 0, 1'440);
     auto layover = config.get_int("max-layover-minutes", 0, 10'080);
     if (!usable(server_options, kName) || !usable(hold_ttl, kName) || !usable(sweep_ms, kName) ||
         !usable(reload_s, kName) || !usable(check_ms, kName) || !usable(reconcile_s, kName) ||
-        !usable(mct, kName) || !usable(layover, kName)) {
+        !usable(freshness_ms, kName) || !usable(mct, kName) || !usable(layover, kName)) {
         return fail(ErrorCode::kInvalidArgument, "invalid settings");
     }
     flights::FlightServiceOptions fo;
     fo.hold_ttl = std::chrono::seconds{*hold_ttl};
+    fo.seat_freshness = std::chrono::milliseconds{*freshness_ms};
     fo.rules.mct_minutes = static_cast<int>(*mct);
     fo.rules.max_layover_minutes = static_cast<int>(*layover);
     FLIGHTBOOK_TRY_STATUS(flights::validate(fo));

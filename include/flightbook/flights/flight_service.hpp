@@ -35,6 +35,12 @@ struct FlightServiceOptions {
     /// from the SeatInventory (the truth) and search again if one fell
     /// below the requested seats. Off only for benchmarks of the bare engine.
     bool verify_page_seats = true;
+    /// How old a seat count may be when a search answer is checked against
+    /// it (SPEC §5 "live"): counts this process read from the store (by a
+    /// search, a seat operation or an expiry) within this bound are used as
+    /// they are; older ones are read again, in one round trip per page.
+    /// 0: every page is checked against the store.
+    std::chrono::milliseconds seat_freshness{100};
 };
 
 /// Checks `options` against rules.hpp and `search::validate(rules)`.
@@ -104,6 +110,8 @@ public:
 
     /// Sells `seats` seats on `flight` as `reservation` at once (hold +
     /// confirm). Idempotent: a retry moves nothing and answers the same.
+    /// `applied` is true for exactly one call per reservation, also among
+    /// concurrent identical calls: the one whose confirm sold the seats.
     /// Errors: `kNotFound` (flight), `kInvalidArgument` (seats, or a date
     /// that is not the flight's), `kFailedPrecondition` (not enough seats),
     /// `kConflict` (the reservation id is used for other seats).

@@ -4,8 +4,10 @@
 /// in process memory so that search can read it per leg in nanoseconds.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -31,14 +33,27 @@ public:
     /// Seats still for sale; 0 for a flight this mirror does not know.
     [[nodiscard]] std::int32_t available_seats(FlightId flight) const override;
 
-    /// Records a fresh count; ignored for unknown flights.
+    /// Records a count; ignored for unknown flights.
     void set(FlightId flight, std::int32_t available) const;
+    /// Records a count read from the truth at `checked_at` (a steady-clock
+    /// time), so that `checked_since` can tell how old it is.
+    void set(FlightId flight, std::int32_t available,
+             std::chrono::steady_clock::time_point checked_at) const;
+
+    /// Whether the count of `flight` was read from the truth at or after
+    /// `since` (false for unknown flights and counts never checked). Search
+    /// answers from counts no older than a bound without asking the store
+    /// again (FlightServiceOptions::seat_freshness).
+    [[nodiscard]] bool checked_since(FlightId flight,
+                                     std::chrono::steady_clock::time_point since) const;
 
 private:
-    [[nodiscard]] std::atomic<std::int32_t>* slot(FlightId flight) const;
+    [[nodiscard]] std::optional<std::size_t> index(FlightId flight) const;
 
-    FlightIndex ids_;  // id -> slot in counts_
+    FlightIndex ids_;  // id -> slot in counts_ and checked_
     std::unique_ptr<std::atomic<std::int32_t>[]> counts_;
+    // Steady-clock ticks of the last check; the minimum means "never".
+    std::unique_ptr<std::atomic<std::int64_t>[]> checked_;
     std::size_t size_ = 0;
 };
 

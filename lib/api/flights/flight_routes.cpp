@@ -315,18 +315,28 @@ private:
         return Response::json(200, seat_change_json(*change, message));
     }
 
+    // `X-Service-Token: <token>`, else `Authorization: Bearer <token>` (the
+    // scheme is case-insensitive, RFC 7235 §2.1). A wrong X-Service-Token is
+    // not rescued by a right bearer token.
     std::optional<Response> authorize(const Request& req) const {
         if (options_.service_token.empty()) return std::nullopt;
         std::string_view presented = req.header("X-Service-Token").value_or("");
         if (presented.empty()) {
             constexpr std::string_view kBearer = "Bearer ";
             std::string_view auth = req.header("Authorization").value_or("");
-            if (auth.substr(0, kBearer.size()) == kBearer) presented = auth.substr(kBearer.size());
+            if (auth.size() > kBearer.size() &&
+                http::iequals(auth.substr(0, kBearer.size()), kBearer)) {
+                presented = auth.substr(kBearer.size());
+            }
         }
         if (!presented.empty() && same_token(presented, options_.service_token)) {
             return std::nullopt;
         }
-        return Response::error(401, "unauthenticated", "a valid service token is required");
+        // RFC 7235 §3.1: a 401 names the scheme it wants.
+        Response denied =
+            Response::error(401, "unauthenticated", "a valid service token is required");
+        denied.with_header("WWW-Authenticate", "Bearer");
+        return denied;
     }
 
     FlightService& service_;

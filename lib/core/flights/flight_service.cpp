@@ -11,8 +11,11 @@ namespace flightbook::flights {
 namespace {
 
 // Search again at most this many times when live counts show that a leg on
-// the page has meanwhile sold out; after that, such itineraries are dropped.
-constexpr int kVerifyRounds = 3;
+// the page has meanwhile sold out. Each round reads only legs it has not read
+// yet (the others are fresh), so a page runs out of stale legs quickly; after
+// the last round, itineraries on a leg that sold out are dropped and `total`
+// is lowered by as many.
+constexpr int kVerifyRounds = 8;
 
 std::string_view result_label(const Status& s) {
     return s ? std::string_view("ok") : to_string(s.error().code);
@@ -113,32 +116,42 @@ Result<SearchAnswer> FlightService::search(const search::SearchQuery& query) {
         SearchAnswer answer{std::move(*found), snap.timetable, snap.seats};
         if (!options_.verify_page_seats) return answer;
 
+        // The legs whose counts are older than the freshness bound are read
+        // again; the others are as live as SPEC §5 asks.
+        const auto now = clock_.steady_now();
+        const auto fresh_since = now - options_.seat_freshness;
+        const bool always = options_.seat_freshness.count() == 0;
         std::vector<FlightId> legs;
         for (const auto& path : answer.result.paths) {
-            legs.insert(legs.end(), path.flights.begin(), path.flights.end());
+            for (FlightId id : path.flights) {
+                if (always || !snap.seats->checked_since(id, fresh_since)) legs.push_back(id);
+            }
         }
         std::sort(legs.begin(), legs.end());
         legs.erase(std::unique(legs.begin(), legs.end()), legs.end());
-        bool stale = false;
         // The seat store being down degrades to the mirror's counts: a search
         // answer is advisory, the hold is what sells the seat.
-        if (auto counts = seats_.availability_many(legs)) {
-            for (const SeatCounts& c : *counts) {
-                snap.seats->set(c.flight_id, c.available);
-                stale = stale || c.available < query.seats;
+        if (!legs.empty()) {
+            if (auto counts = seats_.availability_many(legs)) {
+                for (const SeatCounts& c : *counts) {
+                    snap.seats->set(c.flight_id, c.available, now);
+                }
             }
         }
+        const auto sold_out = [&](const search::Itinerary& it) {
+            return std::any_of(it.flights.begin(), it.flights.end(), [&](FlightId id) {
+                return snap.seats->available_seats(id) < query.seats;
+            });
+        };
+        auto& paths = answer.result.paths;
+        const bool stale = std::any_of(paths.begin(), paths.end(), sold_out);
         if (!stale) {
             if (searches_) searches_->with({"ok"}).inc();
             return answer;
         }
         if (round == kVerifyRounds) {
-            auto& paths = answer.result.paths;
-            std::erase_if(paths, [&](const search::Itinerary& it) {
-                return std::any_of(it.flights.begin(), it.flights.end(), [&](FlightId id) {
-                    return snap.seats->available_seats(id) < query.seats;
-                });
-            });
+            const auto dropped = std::erase_if(paths, sold_out);
+            answer.result.total -= static_cast<int>(dropped);
             if (searches_) searches_->with({"ok"}).inc();
             return answer;
         }
@@ -160,7 +173,9 @@ Result<Flight> FlightService::get_flight(FlightId id) {
     auto counts = seats_.availability(id);
     if (!counts) return fail(std::move(counts).error());
     flight->booked_seats = counts->total - counts->available;
-    if (auto snap = snapshot(); snap.seats) snap.seats->set(id, counts->available);
+    if (auto snap = snapshot(); snap.seats) {
+        snap.seats->set(id, counts->available, clock_.steady_now());
+    }
     return flight;
 }
 
@@ -179,7 +194,9 @@ Result<Validation> FlightService::validate(FlightId id, std::int32_t seats, UtcD
     }
     auto counts = seats_.availability(id);
     if (!counts) return fail(std::move(counts).error());
-    if (auto snap = snapshot(); snap.seats) snap.seats->set(id, counts->available);
+    if (auto snap = snapshot(); snap.seats) {
+        snap.seats->set(id, counts->available, clock_.steady_now());
+    }
     if (auto in_range = rules::check_seats(seats); !in_range) {
         return Validation{false, in_range.error().message, flight->price, counts->available};
     }
@@ -198,7 +215,7 @@ Result<SeatChange> FlightService::with_counts(Reservation reservation) {
     for (const SeatLeg& leg : change.reservation.legs) {
         auto counts = seats_.availability(leg.flight_id);
         if (!counts) return fail(std::move(counts).error());
-        if (snap.seats) snap.seats->set(leg.flight_id, counts->available);
+        if (snap.seats) snap.seats->set(leg.flight_id, counts->available, clock_.steady_now());
         change.counts.push_back(*counts);
     }
     return change;
@@ -215,10 +232,16 @@ Result<SeatChange> FlightService::decrement(const ReservationId& reservation, Fl
     FLIGHTBOOK_TRY_STATUS(check_departs_on(*flight, date));
     auto held = hold(reservation, {SeatLeg{id, seats}});
     if (!held) return held;
+    // The sale is the held → confirmed transition, and the store lets exactly
+    // one confirm make it (a compare-and-set on the reservation's state), so
+    // `applied` is that confirm's own answer. Not the hold's too: among
+    // concurrent identical decrements, the one whose hold applied and the one
+    // whose confirm applied may differ, and both would say `applied`. A retry
+    // that finds the hold of an earlier call that never confirmed is the one
+    // that sells, and says so.
     auto confirmed = seats_.confirm(reservation);
     count_seat_op("confirm", confirmed ? ok() : Status(confirmed.error()));
     if (!confirmed) return fail(std::move(confirmed).error());
-    confirmed->applied = confirmed->applied || held->reservation.applied;
     return with_counts(std::move(*confirmed));
 }
 
@@ -280,7 +303,9 @@ void FlightService::note_expired(const Reservation& reservation) {
     Snapshot snap = snapshot();
     for (const SeatLeg& leg : reservation.legs) {
         auto counts = seats_.availability(leg.flight_id);
-        if (counts && snap.seats) snap.seats->set(leg.flight_id, counts->available);
+        if (counts && snap.seats) {
+            snap.seats->set(leg.flight_id, counts->available, clock_.steady_now());
+        }
     }
     if (seat_ops_) seat_ops_->with({"expire", "ok"}).inc();
 }
