@@ -32,11 +32,12 @@ start_test_services
 log "running every suite (release)"
 ctest --preset release --parallel 2
 
-# The sanitizer builds compile only what their suites need. AddressSanitizer
+# The sanitizer builds compile only what their suites need (the services and
+# the flightbook CLI, whose demo the api suite runs). AddressSanitizer
 # + UBSan run every suite; ThreadSanitizer runs the concurrent ones (the
 # contract, race and fault suites, the HTTP suites and the unit tests tagged
 # "concurrent").
-services="flight-service booking-service payment-service"
+services="flight-service booking-service payment-service flightbook"
 for preset in $FLIGHTBOOK_TEST_SANITIZERS; do
     case "$preset" in
         asan) targets="flightbook_unit_tests flightbook_integration_tests flightbook_contract_tests
