@@ -43,6 +43,24 @@ void apply(Response&& out, httplib::Response& res) {
     for (const auto& [name, value] : out.headers) res.set_header(name, value);
 }
 
+std::string_view reason_phrase(int status) noexcept {
+    switch (status) {
+        case 400: return "Bad Request";
+        case 414: return "URI Too Long";
+        case 431: return "Request Header Fields Too Large";
+        default: return "Error";
+    }
+}
+
+// An answer written without cpp-httplib (it never saw the request).
+std::string serialize(const httplib::Response& res) {
+    std::string out = fmt::format("HTTP/1.1 {} {}\r\n", res.status, reason_phrase(res.status));
+    for (const auto& [name, value] : res.headers) out += fmt::format("{}: {}\r\n", name, value);
+    out += fmt::format("Content-Length: {}\r\n\r\n", res.body.size());
+    out += res.body;
+    return out;
+}
+
 std::string_view route_label(const RequestState& st) noexcept {
     if (st.match.kind == Router::Match::Kind::kFound) return st.match.pattern;
     if (st.rejection) return "rejected";
@@ -77,6 +95,7 @@ struct Server::Impl {
                       const std::exception_ptr& ep);
     void post_routing(const httplib::Request& req, httplib::Response& res);
     void on_complete(const httplib::Request& req, const httplib::Response& res);
+    void refuse_head(httplib::Stream& strm, std::string_view head);
 
     Response dispatch(RequestState& st, const httplib::Request& req);
     Response call_handler(RequestState& st, const Request& view);
@@ -290,6 +309,22 @@ void Server::Impl::on_complete(const httplib::Request& req, const httplib::Respo
     });
 }
 
+void Server::Impl::refuse_head(httplib::Stream& strm, std::string_view head) {
+    auto* st = detail::current_request();
+    if (st == nullptr || !st->rejection) return;
+    // For the metric and log labels only (method_label() admits known names).
+    st->method = std::string(head.substr(0, std::min<std::size_t>(head.find(' '), 16)));
+    httplib::Request req;
+    strm.get_remote_ip_and_port(req.remote_addr, req.remote_port);
+    httplib::Response res;
+    apply(Response::error(st->rejection->status, st->rejection->code, st->rejection->message), res);
+    post_routing(req, res);  // a new request id: the refused head's is not trusted
+    res.set_header("Connection", "close");
+    const auto answer = serialize(res);
+    strm.write(answer.data(), answer.size());
+    on_complete(req, res);
+}
+
 // ---- Server ------------------------------------------------------------------
 
 Server::Server(ServerOptions options, std::shared_ptr<metrics::Registry> registry,
@@ -318,7 +353,8 @@ Result<int> Server::start() {
     std::lock_guard lock(im.lifecycle_mutex);
     if (im.started.load()) return fail(ErrorCode::kFailedPrecondition, "server already started");
     im.http = std::make_unique<detail::HardenedServer>(
-        im.options, im.connections, [&im](httplib::Request& req) { im.setup_request(req); });
+        im.options, im.connections, [&im](httplib::Request& req) { im.setup_request(req); },
+        [&im](httplib::Stream& strm, std::string_view head) { im.refuse_head(strm, head); });
     auto& http = *im.http;
     const auto handler = [&im](const httplib::Request& req, httplib::Response& res) {
         im.handle(req, res);

@@ -31,6 +31,12 @@ void define_server_settings(Config& config, int default_port) {
                    "threads serving connections"});
     config.define({"max-body-bytes", "FLIGHTBOOK_MAX_BODY_BYTES", std::to_string(d.max_body_bytes),
                    "largest accepted request body"});
+    config.define({"max-header-bytes", "FLIGHTBOOK_MAX_HEADER_BYTES",
+                   std::to_string(d.max_header_bytes),
+                   "largest accepted request line plus header fields (431 above)"});
+    config.define({"max-header-count", "FLIGHTBOOK_MAX_HEADER_COUNT",
+                   std::to_string(d.max_header_count),
+                   "most header fields in one request (431 above)"});
     config.define({"read-timeout-ms", "FLIGHTBOOK_READ_TIMEOUT_MS",
                    std::to_string(d.read_timeout_ms), "time to receive one whole request"});
     config.define({"write-timeout-ms", "FLIGHTBOOK_WRITE_TIMEOUT_MS",
@@ -53,6 +59,8 @@ Result<http::ServerOptions> server_options(const Config& config, std::string ser
     FLIGHTBOOK_TRY(address, config.get_required_string("bind-address"));
     FLIGHTBOOK_TRY(workers, config.get_int("worker-threads", 1, 1024));
     FLIGHTBOOK_TRY(body, config.get_int("max-body-bytes", 1, std::int64_t{1} << 30));
+    FLIGHTBOOK_TRY(head_bytes, config.get_int("max-header-bytes", 1024, std::int64_t{1} << 24));
+    FLIGHTBOOK_TRY(head_count, config.get_int("max-header-count", 1, 100'000));
     FLIGHTBOOK_TRY(read, config.get_int("read-timeout-ms", 1, 3'600'000));
     FLIGHTBOOK_TRY(write, config.get_int("write-timeout-ms", 1, 3'600'000));
     FLIGHTBOOK_TRY(idle, config.get_int("idle-timeout-ms", 1, 3'600'000));
@@ -63,6 +71,8 @@ Result<http::ServerOptions> server_options(const Config& config, std::string ser
     o.bind_address = address;
     o.worker_threads = static_cast<std::size_t>(workers);
     o.max_body_bytes = static_cast<std::size_t>(body);
+    o.max_header_bytes = static_cast<std::size_t>(head_bytes);
+    o.max_header_count = static_cast<std::size_t>(head_count);
     o.read_timeout_ms = static_cast<int>(read);
     o.write_timeout_ms = static_cast<int>(write);
     o.idle_timeout_ms = static_cast<int>(idle);

@@ -32,8 +32,13 @@ struct ServerOptions {
     std::size_t worker_threads = 16;
     /// Largest accepted request body (Content-Length); larger → 413.
     std::size_t max_body_bytes = std::size_t{1} << 20;
-    /// Largest accepted request line plus headers; larger → 400.
+    /// Largest accepted request head (request line, header fields and the
+    /// blank line); larger → 431. One line may in any case be at most 8 KiB
+    /// (cpp-httplib's fixed limit): a longer request line → 414, a longer
+    /// header field line → 431.
     std::size_t max_header_bytes = std::size_t{64} << 10;
+    /// Most header field lines accepted in one request; more → 431.
+    std::size_t max_header_count = 100;
     /// Time allowed to receive one whole request (line, headers and body)
     /// once its first byte arrived. Bounds slow senders ("slowloris").
     int read_timeout_ms = 5000;
@@ -66,6 +71,12 @@ using ReadinessCheck = std::function<Status()>;
 ///   is read); duplicate or malformed Content-Length → 400; a GET/HEAD with a
 ///   body → 400; timeouts as in `ServerOptions`. Connections whose request
 ///   was rejected before its body was read are closed after the answer.
+/// * Strict request heads (RFC 9112): every request head on a connection is
+///   checked on the raw bytes before it is parsed; a malformed request line
+///   or header field (no colon, whitespace before the colon, obs-fold, a
+///   control character such as NUL or a bare CR/LF, a name that is not a
+///   token) → 400; more than `max_header_count` fields or more than
+///   `max_header_bytes` → 431. The connection is closed after the answer.
 /// * `X-Request-Id` is echoed (or generated) on every answer.
 /// * Metrics: `flightbook_http_requests_total{route,method,status}`,
 ///   `flightbook_http_request_duration_seconds{route,method}` (histogram) and

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "detail/connection_state.hpp"
+#include "detail/request_head.hpp"
 #include "detail/socket_stream.hpp"
 
 namespace flightbook::http::detail {
@@ -39,10 +40,12 @@ RequestState*& current_request() noexcept {
 }
 
 HardenedServer::HardenedServer(const ServerOptions& options, metrics::Gauge& active_connections,
-                               std::function<void(httplib::Request&)> setup_request)
+                               std::function<void(httplib::Request&)> setup_request,
+                               RefuseHead refuse_head)
     : options_(options),
       active_connections_(active_connections),
-      setup_request_(std::move(setup_request)) {
+      setup_request_(std::move(setup_request)),
+      refuse_head_(std::move(refuse_head)) {
     new_task_queue = [this] {
         auto* pool = new WorkerPool(std::max<std::size_t>(1, options_.worker_threads));
         pool_.store(pool);
@@ -92,6 +95,29 @@ bool HardenedServer::wait_for_next_request(SocketStream& stream, bool first) con
     }
 }
 
+bool HardenedServer::check_head(SocketStream& stream, RequestState& state) const {
+    HeadScanner scanner(HeadLimits{options_.max_header_bytes, options_.max_header_count});
+    std::size_t scanned = 0;
+    while (true) {
+        const auto buffered = stream.buffered();
+        const auto verdict = scanner.feed(buffered.substr(scanned));
+        scanned = buffered.size();
+        if (verdict.complete()) return true;
+        if (verdict.rejected()) {
+            state.rejection = Rejection{verdict.status,
+                                        verdict.status == 431   ? "header_fields_too_large"
+                                        : verdict.status == 414 ? "uri_too_long"
+                                                                : "invalid_argument",
+                                        std::string(verdict.reason)};
+            state.close_after = true;
+            return false;
+        }
+        // The scanner stops at the end of the head, so this reads at most
+        // max_header_bytes plus one receive.
+        if (stream.receive_more() <= 0) return true;
+    }
+}
+
 bool HardenedServer::process_and_close_socket(int sock) {
     active_connections_.add(1);
     if (options_.tcp_nodelay) {
@@ -111,6 +137,13 @@ bool HardenedServer::process_and_close_socket(int sock) {
         state.reset(now);
         stream.begin_request(now + std::chrono::milliseconds(options_.read_timeout_ms),
                              options_.max_header_bytes + options_.max_body_bytes);
+        // Every request of the connection, not only the first, is checked
+        // before cpp-httplib parses it; nothing after a refused head is read.
+        if (!check_head(stream, state)) {
+            refuse_head_(stream, stream.buffered());
+            linger = true;
+            break;
+        }
         // While connections wait for a thread, answer with "Connection: close"
         // so that busy keep-alive clients take turns without any race.
         const bool last = served + 1 == max_requests || draining() || crowded();

@@ -4,12 +4,15 @@
 // counts keep-alive in whole seconds and cannot close a connection after
 // refusing a request whose body it did not read. Overriding
 // process_and_close_socket() gives us all of that while reusing its request
-// parser and response writer (process_request()).
+// parser and response writer (process_request()). It also lets us check each
+// request head strictly on the raw bytes before cpp-httplib parses it
+// (detail/request_head.hpp).
 
 #include <httplib.h>
 
 #include <atomic>
 #include <functional>
+#include <string_view>
 
 #include "detail/worker_pool.hpp"
 #include "flightbook/http/server.hpp"
@@ -17,10 +20,18 @@
 
 namespace flightbook::http::detail {
 
+class SocketStream;
+struct RequestState;
+
 class HardenedServer final : public httplib::Server {
 public:
+    /// Answers a request whose head failed the strict check (the rejection
+    /// is in the current RequestState): writes the whole answer to the
+    /// stream. `head` is what was received of the refused head.
+    using RefuseHead = std::function<void(httplib::Stream& stream, std::string_view head)>;
+
     HardenedServer(const ServerOptions& options, metrics::Gauge& active_connections,
-                   std::function<void(httplib::Request&)> setup_request);
+                   std::function<void(httplib::Request&)> setup_request, RefuseHead refuse_head);
 
     /// cpp-httplib listens with a backlog of 5, so bursts of connections
     /// overflow it and wait for SYN retransmits; call after binding.
@@ -34,13 +45,18 @@ public:
 
 private:
     bool process_and_close_socket(int sock) override;
-    bool wait_for_next_request(class SocketStream& stream, bool first) const;
+    bool wait_for_next_request(SocketStream& stream, bool first) const;
+    /// Receives the next request head and checks it; false when it was
+    /// refused (the rejection is recorded in `state`). An incomplete head at
+    /// the deadline or end of stream passes: cpp-httplib then fails on it.
+    bool check_head(SocketStream& stream, RequestState& state) const;
     /// Accepted connections are waiting for a worker thread.
     [[nodiscard]] bool crowded() const noexcept;
 
     const ServerOptions& options_;
     metrics::Gauge& active_connections_;
     std::function<void(httplib::Request&)> setup_request_;
+    RefuseHead refuse_head_;
     std::atomic<bool> draining_{false};
     std::atomic<WorkerPool*> pool_{nullptr};
 };

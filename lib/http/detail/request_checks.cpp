@@ -85,6 +85,7 @@ std::string_view error_code_for_status(int status) noexcept {
         case 416: return "range_not_satisfiable";
         case 417: return "expectation_failed";
         case 429: return "resource_exhausted";
+        case 431: return "header_fields_too_large";
         case 503: return "unavailable";
         case 504: return "deadline_exceeded";
         default: return status >= 500 ? "internal" : "invalid_argument";

@@ -65,17 +65,37 @@ bool SocketStream::is_readable() const {
 
 bool SocketStream::is_writable() const { return poll_for(fd_, POLLOUT, write_timeout_ms_) > 0; }
 
+ssize_t SocketStream::receive_into_tail() noexcept {
+    ssize_t n = 0;
+    do {
+        n = ::recv(fd_, buffer_.data() + end_, buffer_.size() - end_, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) end_ += static_cast<std::size_t>(n);
+    return n;
+}
+
+ssize_t SocketStream::receive_more() {
+    if (begin_ == end_) begin_ = end_ = 0;
+    if (buffer_.size() - end_ < kReceiveBytes) {
+        if (begin_ > 0) {
+            // Move the unread bytes to the front before growing.
+            std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+            end_ -= begin_;
+            begin_ = 0;
+        }
+        if (buffer_.size() - end_ < kReceiveBytes) buffer_.resize(end_ + kReceiveBytes);
+    }
+    if (poll_for(fd_, POLLIN, remaining_read_ms()) <= 0) return -1;  // deadline passed
+    return receive_into_tail();
+}
+
 ssize_t SocketStream::read(char* ptr, std::size_t size) {
     if (byte_budget_ == 0) return -1;  // request larger than allowed
     if (!has_buffered()) {
         if (poll_for(fd_, POLLIN, remaining_read_ms()) <= 0) return -1;  // deadline passed
-        ssize_t n = 0;
-        do {
-            n = ::recv(fd_, buffer_.data(), buffer_.size(), 0);
-        } while (n < 0 && errno == EINTR);
+        begin_ = end_ = 0;
+        const ssize_t n = receive_into_tail();
         if (n <= 0) return n;
-        begin_ = 0;
-        end_ = static_cast<std::size_t>(n);
     }
     const std::size_t count = std::min({size, end_ - begin_, byte_budget_});
     std::memcpy(ptr, buffer_.data() + begin_, count);

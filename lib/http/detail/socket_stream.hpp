@@ -2,13 +2,16 @@
 // Private: the byte stream cpp-httplib reads requests from and writes answers
 // to, with the limits its own SocketStream lacks: a deadline for a whole
 // request, a byte budget per request, and complete writes under a deadline.
+// Received bytes are buffered, and the server may look at them (a request
+// head) before cpp-httplib reads them.
 
 #include <httplib.h>
 
-#include <array>
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace flightbook::http::detail {
 
@@ -25,6 +28,17 @@ public:
     /// Bytes already received but not yet consumed (pipelined requests).
     [[nodiscard]] bool has_buffered() const noexcept { return begin_ < end_; }
 
+    /// The bytes received but not yet read.
+    [[nodiscard]] std::string_view buffered() const noexcept {
+        return {buffer_.data() + begin_, end_ - begin_};
+    }
+
+    /// Receives more bytes and appends them to `buffered()` without reading
+    /// them, waiting until the request deadline at most. Returns the count
+    /// received, 0 at end of stream, -1 on error or when the deadline passed.
+    /// The buffer grows with what is received: bound it by the caller.
+    ssize_t receive_more();
+
     /// Waits up to `timeout_ms` for the socket to become readable.
     [[nodiscard]] bool wait_readable(int timeout_ms) const noexcept;
 
@@ -37,13 +51,17 @@ public:
     int socket() const override { return fd_; }
 
 private:
+    static constexpr std::size_t kReceiveBytes = 4096;
+
     [[nodiscard]] int remaining_read_ms() const noexcept;
+    /// recv() into buffer_[end_, size()); retries on EINTR.
+    ssize_t receive_into_tail() noexcept;
 
     int fd_;
     int write_timeout_ms_;
     Clock::time_point read_deadline_;
     std::size_t byte_budget_ = 0;
-    std::array<char, 4096> buffer_{};
+    std::vector<char> buffer_ = std::vector<char>(kReceiveBytes);
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
 };
