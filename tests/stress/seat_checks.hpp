@@ -3,9 +3,28 @@
 
 #include <doctest/doctest.h>
 
+#include <latch>
+#include <thread>
+#include <vector>
+
 #include "seat_fixtures.hpp"
 
 namespace flightbook::testing {
+
+// Runs `body(i)` on `n` threads released together.
+template <typename Body>
+void run_concurrently(int n, Body body) {
+    std::latch start(n);
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            body(i);
+        });
+    }
+    for (auto& t : threads) t.join();
+}
 
 /// available + held + confirmed = total and available >= 0, via the port.
 inline SeatCounts check_counts(SeatInventory& inv, FlightId flight) {

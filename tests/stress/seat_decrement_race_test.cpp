@@ -25,21 +25,6 @@ constexpr int kCallers = 20;
 constexpr int kRounds = 10;
 constexpr std::int32_t kSeats = 2;
 
-// Runs `body(i)` on `n` threads released together.
-template <typename Body>
-void all_at_once(int n, Body body) {
-    std::latch start(n);
-    std::vector<std::thread> threads;
-    threads.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) {
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            body(i);
-        });
-    }
-    for (auto& t : threads) t.join();
-}
-
 struct Tally {
     std::atomic<int> applied{0};
     std::atomic<int> repeats{0};
@@ -73,8 +58,8 @@ TEST_CASE_TEMPLATE("concurrent identical decrements: exactly one is applied, sea
         INFO("round " << round);
         const ReservationId id = rid("dup-" + std::to_string(round));
         Tally tally;
-        all_at_once(kCallers,
-                    [&](int) { tally.count(service.decrement(id, flight, kSeats, kDeparture)); });
+        run_concurrently(
+            kCallers, [&](int) { tally.count(service.decrement(id, flight, kSeats, kDeparture)); });
         CHECK(tally.failed.load() == 0);
         CHECK(tally.not_confirmed.load() == 0);
         CHECK(tally.applied.load() == 1);

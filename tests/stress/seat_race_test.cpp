@@ -17,25 +17,6 @@ using namespace std::chrono_literals;
 
 #define SEAT_ADAPTERS MemoryFixture, PostgresFixture, RedisFixture
 
-namespace {
-
-// Runs `body(i)` on `n` threads released together.
-template <typename Body>
-void run_concurrently(int n, Body body) {
-    std::latch start(n);
-    std::vector<std::thread> threads;
-    threads.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) {
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            body(i);
-        });
-    }
-    for (auto& t : threads) t.join();
-}
-
-}  // namespace
-
 TEST_CASE_TEMPLATE("200 concurrent holds of one seat on a 100-seat flight: exactly 100 win", F,
                    SEAT_ADAPTERS) {
     F f;
