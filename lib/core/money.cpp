@@ -50,7 +50,17 @@ Result<Money> Money::parse(std::string_view text) {
 std::string Money::to_string() const {
     const std::uint64_t mag = cents_ < 0 ? static_cast<std::uint64_t>(-(cents_ + 1)) + 1
                                          : static_cast<std::uint64_t>(cents_);
-    return fmt::format("{}{}.{:02}", cents_ < 0 ? "-" : "", mag / 100, mag % 100);
+    // Hot in search answers (one price per leg and itinerary): no format string.
+    const fmt::format_int units(mag / 100);
+    const auto rest = static_cast<char>(mag % 100);
+    std::string out;
+    out.reserve(units.size() + 4);
+    if (cents_ < 0) out.push_back('-');
+    out.append(units.data(), units.size());
+    out.push_back('.');
+    out.push_back(static_cast<char>('0' + rest / 10));
+    out.push_back(static_cast<char>('0' + rest % 10));
+    return out;
 }
 
 }  // namespace flightbook

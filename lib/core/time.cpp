@@ -81,14 +81,40 @@ Result<UtcTime> parse_rfc3339(std::string_view s) {
     if (pos != s.size()) return bad();
     const auto secs =
         std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss > 59 ? 59 : ss};
-    return UtcTime{*date} + secs - std::chrono::minutes{offset_minutes};
+    const UtcTime t = UtcTime{*date} + secs - std::chrono::minutes{offset_minutes};
+    // An offset can carry 0000-01-01 or 9999-12-31 across a year boundary
+    // (found by fuzz/fuzz_rfc3339): such an instant has no four-digit-year
+    // form, so format_rfc3339 could not write it back.
+    const int year = static_cast<int>(std::chrono::year_month_day{date_of(t)}.year());
+    if (year < 0 || year > 9999) return bad();
+    return t;
 }
 
 std::string format_rfc3339(UtcTime t) {
+    // Written digit by digit: search answers format two per leg, and fmt
+    // with a nested format_date cost more than the rest of a flight's JSON.
     const UtcDate d = date_of(t);
+    const std::chrono::year_month_day ymd{d};
     const std::chrono::hh_mm_ss hms{t - d};
-    return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(d), hms.hours().count(),
-                       hms.minutes().count(), hms.seconds().count());
+    const auto year = static_cast<int>(ymd.year());
+    if (year < 0 || year > 9999) {
+        return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(d), hms.hours().count(),
+                           hms.minutes().count(), hms.seconds().count());
+    }
+    char out[20] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0',
+                    'T', '0', '0', ':', '0', '0', ':', '0', '0', 'Z'};
+    const auto two = [&out](std::size_t at, long long v) {
+        out[at] = static_cast<char>('0' + v / 10);
+        out[at + 1] = static_cast<char>('0' + v % 10);
+    };
+    two(0, year / 100);
+    two(2, year % 100);
+    two(5, static_cast<unsigned>(ymd.month()));
+    two(8, static_cast<unsigned>(ymd.day()));
+    two(11, hms.hours().count());
+    two(14, hms.minutes().count());
+    two(17, hms.seconds().count());
+    return std::string(out, sizeof out);
 }
 
 }  // namespace flightbook

@@ -18,6 +18,7 @@
 #include "flightbook/postgres/pool.hpp"
 #include "flightbook/postgres/seat_inventory.hpp"
 #include "flightbook/redis/client.hpp"
+#include "flightbook/redis/search_cache.hpp"
 #include "flightbook/redis/seat_inventory.hpp"
 #include "flightbook/rules.hpp"
 #include "flightbook/schedule/csv.hpp"
@@ -49,6 +50,17 @@ void define_flight_settings(Config& c) {
     c.define({"seat-freshness-ms", "FLIGHTBOOK_SEAT_FRESHNESS_MS", "100",
               "how old a seat count may be when a search page is checked against it; older "
               "counts are read again from the seat store (0: every page)"});
+    c.define({"search-cache-mb", "FLIGHTBOOK_SEARCH_CACHE_MB", "64",
+              "memory of the in-process search cache (route lists; 0: no search cache)"});
+    c.define({"search-cache-ttl-ms", "FLIGHTBOOK_SEARCH_CACHE_TTL_MS", "30000",
+              "how long a cached route list is reused (both tiers)"});
+    c.define({"search-cache-shared", "FLIGHTBOOK_SEARCH_CACHE_SHARED", "true",
+              "with --seat-store redis, share expensive route lists with other instances "
+              "through Redis, with a lock per cold key"});
+    c.define({"search-cache-shared-min-us", "FLIGHTBOOK_SEARCH_CACHE_SHARED_MIN_US", "300",
+              "only route lists that took at least this long to compute go to Redis"});
+    c.define({"search-cache-lock-wait-ms", "FLIGHTBOOK_SEARCH_CACHE_LOCK_WAIT_MS", "50",
+              "how long an instance waits for another's computation before computing itself"});
     c.define({"mct-minutes", "FLIGHTBOOK_MCT_MINUTES", "45", "minimum connection time"});
     c.define({"max-layover-minutes", "FLIGHTBOOK_MAX_LAYOVER_MINUTES", "240", "maximum layover"});
 }
@@ -59,6 +71,7 @@ struct Stores {
     std::unique_ptr<SeatInventory> truth;        // PostgreSQL or memory
     std::unique_ptr<SeatInventory> counters;     // Redis fast path, optional
     redis::RedisSeatInventory* redis = nullptr;  // == counters when they are Redis's
+    std::unique_ptr<SearchCache> search_cache;   // the cache's shared tier, optional
     SeatInventory& seats() { return counters ? *counters : *truth; }
 };
 
@@ -97,6 +110,8 @@ Result<Stores> build_stores(const Config& c, std::optional<std::vector<Flight>> 
         ro.port = rs.port;
         ro.pool_size = pool->options().size;
         FLIGHTBOOK_TRY(client, redis::Client::create(ro));
+        FLIGHTBOOK_TRY(shared, c.get_bool("search-cache-shared"));
+        if (shared) s.search_cache = std::make_unique<redis::RedisSearchCache>(client);
         auto counters = std::make_unique<redis::RedisSeatInventory>(client, *s.truth, clock);
         if (registry != nullptr) counters->attach_metrics(*registry);
         s.redis = counters.get();
@@ -130,7 +145,8 @@ public:
         }
         stores_ = std::move(*stores);
         service_ = std::make_unique<flights::FlightService>(*stores_.flights, stores_.seats(),
-                                                            clock_, options, registry_);
+                                                            clock_, options, registry_,
+                                                            stores_.search_cache.get());
         if (auto loaded = service_->reload(); !loaded) {
             // Serve anyway: /ready answers 503 until a reload succeeds.
             log.warn("schedule_not_loaded", loaded.error().message);
@@ -243,6 +259,14 @@ Result<std::unique_ptr<ServiceHost>> build_flight_service(
     auto freshness_ms = config.get_int("seat-freshness-ms", 0, 60'000);
     auto mct = config.get_int("mct-minutes", 0, 1'440);
     auto layover = config.get_int("max-layover-minutes", 0, 10'080);
+    auto cache_mb = config.get_int("search-cache-mb", 0, 65'536);
+    auto cache_ttl_ms = config.get_int("search-cache-ttl-ms", 1, 86'400'000);
+    auto shared_min_us = config.get_int("search-cache-shared-min-us", 0, 60'000'000);
+    auto lock_wait_ms = config.get_int("search-cache-lock-wait-ms", 0, 10'000);
+    if (!usable(cache_mb, kName) || !usable(cache_ttl_ms, kName) || !usable(shared_min_us, kName) ||
+        !usable(lock_wait_ms, kName)) {
+        return fail(ErrorCode::kInvalidArgument, "invalid settings");
+    }
     if (!usable(server_options, kName) || !usable(hold_ttl, kName) || !usable(sweep_ms, kName) ||
         !usable(reload_s, kName) || !usable(check_ms, kName) || !usable(reconcile_s, kName) ||
         !usable(freshness_ms, kName) || !usable(mct, kName) || !usable(layover, kName)) {
@@ -253,6 +277,10 @@ Result<std::unique_ptr<ServiceHost>> build_flight_service(
     fo.seat_freshness = std::chrono::milliseconds{*freshness_ms};
     fo.rules.mct_minutes = static_cast<int>(*mct);
     fo.rules.max_layover_minutes = static_cast<int>(*layover);
+    fo.cache.max_bytes = static_cast<std::size_t>(*cache_mb) << 20;
+    fo.cache.ttl = std::chrono::milliseconds{*cache_ttl_ms};
+    fo.cache.shared_min_compute = std::chrono::microseconds{*shared_min_us};
+    fo.cache.lock_wait = std::chrono::milliseconds{*lock_wait_ms};
     FLIGHTBOOK_TRY_STATUS(flights::validate(fo));
 
     auto host = std::make_unique<FlightServiceHost>(

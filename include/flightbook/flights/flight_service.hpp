@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "flightbook/clock.hpp"
+#include "flightbook/flights/route_cache.hpp"
 #include "flightbook/flights/seat_mirror.hpp"
 #include "flightbook/metrics/registry.hpp"
 #include "flightbook/ports/flight_repository.hpp"
+#include "flightbook/ports/search_cache.hpp"
 #include "flightbook/ports/seat_inventory.hpp"
 #include "flightbook/rules.hpp"
 #include "flightbook/search/query.hpp"
@@ -41,6 +43,10 @@ struct FlightServiceOptions {
     /// they are; older ones are read again, in one round trip per page.
     /// 0: every page is checked against the store.
     std::chrono::milliseconds seat_freshness{100};
+    /// The search cache (SPEC §6, ADR 0009): ranked route lists reused
+    /// while their timetable and the seat levels they were computed at hold;
+    /// every page cut from one is checked as above. `max_bytes` 0: off.
+    RouteCacheOptions cache{};
 };
 
 /// Checks `options` against rules.hpp and `search::validate(rules)`.
@@ -77,12 +83,15 @@ struct SeatChange {
 class FlightService {
 public:
     /// The ports and the clock must outlive the service. `registry` (optional)
-    /// receives the service's metrics. Throws std::invalid_argument when
-    /// `options` break a rule (hold ttl, search rules): a wiring bug, so
-    /// apps check their settings with `validate(options)` first.
+    /// receives the service's metrics; `shared_cache` (optional) is the
+    /// search cache's second tier, shared with other instances. Throws
+    /// std::invalid_argument when `options` break a rule (hold ttl, search
+    /// rules, cache): a wiring bug, so apps check their settings with
+    /// `validate(options)` first.
     FlightService(FlightRepository& flights, SeatInventory& seats, const Clock& clock,
                   FlightServiceOptions options = {},
-                  std::shared_ptr<metrics::Registry> registry = nullptr);
+                  std::shared_ptr<metrics::Registry> registry = nullptr,
+                  SearchCache* shared_cache = nullptr);
 
     /// Rebuilds the search timetable and the seat mirror from the repository.
     /// On error the previous snapshot stays in use.
@@ -94,8 +103,9 @@ public:
     [[nodiscard]] Result<bool> reload_if_changed();
 
     /// Exact search (SPEC §3) with every shown leg checked against live seat
-    /// counts. Errors: `kFailedPrecondition` before the first `reload`;
-    /// `kInvalidArgument` from validation.
+    /// counts (at most `seat_freshness` old). Pages come from the search
+    /// cache when it holds the query's route list. Errors: `kUnavailable`
+    /// before the first `reload`; `kInvalidArgument` from validation.
     [[nodiscard]] Result<SearchAnswer> search(const search::SearchQuery& query);
 
     /// One flight with its live seat counts. Errors: `kNotFound`.
@@ -155,7 +165,18 @@ private:
     struct Snapshot {
         std::shared_ptr<const search::Timetable> timetable;
         std::shared_ptr<const SeatMirror> seats;
+        std::int64_t version = 0;      // schedule_version it was built at
+        std::uint64_t generation = 0;  // counts reloads of this process
     };
+    // search() in flight_search.cpp.
+    [[nodiscard]] Result<SearchAnswer> search_uncached(const Snapshot& snap,
+                                                       const search::SearchQuery& query);
+    [[nodiscard]] Result<SearchAnswer> search_cached(const Snapshot& snap,
+                                                     const search::SearchQuery& query);
+    [[nodiscard]] std::optional<search::SearchResult> cut_page(const Snapshot& snap,
+                                                               const RouteList& list,
+                                                               const search::SearchQuery& query);
+    void refresh_counts(const Snapshot& snap, std::vector<FlightId> legs);
     [[nodiscard]] Snapshot snapshot() const;
     [[nodiscard]] Result<SeatChange> with_counts(Reservation reservation);
     [[nodiscard]] Result<Flight> find_flight(FlightId id);
@@ -168,13 +189,13 @@ private:
     std::shared_ptr<metrics::Registry> registry_;
     metrics::CounterFamily* seat_ops_ = nullptr;
     metrics::CounterFamily* searches_ = nullptr;
+    RouteCache cache_;
 
     [[nodiscard]] Status reload_at(std::int64_t version);
 
     mutable std::mutex snapshot_mutex_;  // guards the pointers only
     Snapshot snapshot_;
-    std::int64_t snapshot_version_ = 0;  // schedule_version the snapshot was built at
-    std::mutex reload_mutex_;            // one rebuild at a time
+    std::mutex reload_mutex_;  // one rebuild at a time
 };
 
 }  // namespace flightbook::flights

@@ -3,6 +3,7 @@
 /// `SeatMirror`: the available-seat count of every flight of a schedule, held
 /// in process memory so that search can read it per leg in nanoseconds.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -47,14 +48,27 @@ public:
     [[nodiscard]] bool checked_since(FlightId flight,
                                      std::chrono::steady_clock::time_point since) const;
 
+    /// How many times, since construction, a count rose across the level
+    /// `seats` (from below it to at least it), for `seats` 1..9; requests
+    /// of 10 or more seats share one counter that moves when any level
+    /// from 10 to 100 is crossed. A cached route list computed for
+    /// `seats` seats may lack an itinerary through a flight that was sold
+    /// out for it then; it is safe to reuse only while this number stays
+    /// the same (the search cache checks it; see docs/search.md).
+    [[nodiscard]] std::uint64_t restocks(std::int32_t seats) const;
+
 private:
     [[nodiscard]] std::optional<std::size_t> index(FlightId flight) const;
+    void store(std::size_t slot, std::int32_t available) const;
+
+    static constexpr std::int32_t kSharedLevel = 10;  // restocks_[10]: levels 10..100
 
     FlightIndex ids_;  // id -> slot in counts_ and checked_
     std::unique_ptr<std::atomic<std::int32_t>[]> counts_;
     // Steady-clock ticks of the last check; the minimum means "never".
     std::unique_ptr<std::atomic<std::int64_t>[]> checked_;
     std::size_t size_ = 0;
+    mutable std::array<std::atomic<std::uint64_t>, kSharedLevel + 1> restocks_{};
 };
 
 }  // namespace flightbook::flights

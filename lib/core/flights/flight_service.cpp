@@ -10,13 +10,6 @@
 namespace flightbook::flights {
 namespace {
 
-// Search again at most this many times when live counts show that a leg on
-// the page has meanwhile sold out. Each round reads only legs it has not read
-// yet (the others are fresh), so a page runs out of stale legs quickly; after
-// the last round, itineraries on a leg that sold out are dropped and `total`
-// is lowered by as many.
-constexpr int kVerifyRounds = 8;
-
 std::string_view result_label(const Status& s) {
     return s ? std::string_view("ok") : to_string(s.error().code);
 }
@@ -33,6 +26,7 @@ Status check_departs_on(const Flight& flight, UtcDate date) {
 
 Status validate(const FlightServiceOptions& options) {
     FLIGHTBOOK_TRY_STATUS(rules::check_hold_ttl(options.hold_ttl));
+    FLIGHTBOOK_TRY_STATUS(validate(options.cache));
     return search::validate(options.rules);
 }
 
@@ -42,12 +36,13 @@ std::string SearchAnswer::to_json() const {
 
 FlightService::FlightService(FlightRepository& flights, SeatInventory& seats, const Clock& clock,
                              FlightServiceOptions options,
-                             std::shared_ptr<metrics::Registry> registry)
+                             std::shared_ptr<metrics::Registry> registry, SearchCache* shared_cache)
     : flights_(flights),
       seats_(seats),
       clock_(clock),
       options_(options),
-      registry_(std::move(registry)) {
+      registry_(std::move(registry)),
+      cache_(clock, options_.cache, shared_cache, registry_.get()) {
     if (auto valid = flights::validate(options_); !valid) {
         throw std::invalid_argument("FlightServiceOptions: " + valid.error().message);
     }
@@ -81,7 +76,7 @@ Result<bool> FlightService::reload_if_changed() {
     FLIGHTBOOK_TRY(version, flights_.schedule_version());
     {
         std::lock_guard lock(snapshot_mutex_);
-        if (snapshot_.timetable && snapshot_version_ == version) return false;
+        if (snapshot_.timetable && snapshot_.version == version) return false;
     }
     FLIGHTBOOK_TRY_STATUS(reload_at(version));
     return true;
@@ -96,66 +91,15 @@ Status FlightService::reload_at(std::int64_t version) {
     auto mirror = std::make_shared<const SeatMirror>(*flights);
     auto timetable = search::Timetable::build(std::move(*flights));
     if (!timetable) return fail(std::move(timetable).error());
-    std::lock_guard lock(snapshot_mutex_);
-    snapshot_ = Snapshot{std::move(*timetable), std::move(mirror)};
-    snapshot_version_ = version;
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        snapshot_ =
+            Snapshot{std::move(*timetable), std::move(mirror), version, snapshot_.generation + 1};
+    }
+    // The old snapshot's route lists can no longer be asked for (their
+    // generation is gone); free their memory now.
+    cache_.clear();
     return ok();
-}
-
-Result<SearchAnswer> FlightService::search(const search::SearchQuery& query) {
-    Snapshot snap = snapshot();
-    if (!snap.timetable) {
-        return fail(ErrorCode::kUnavailable, "the flight schedule is not loaded yet");
-    }
-    for (int round = 1;; ++round) {
-        auto found = search::find_itineraries(*snap.timetable, *snap.seats, query, options_.rules);
-        if (!found) {
-            if (searches_) searches_->with({"invalid"}).inc();
-            return fail(std::move(found).error());
-        }
-        SearchAnswer answer{std::move(*found), snap.timetable, snap.seats};
-        if (!options_.verify_page_seats) return answer;
-
-        // The legs whose counts are older than the freshness bound are read
-        // again; the others are as live as SPEC §5 asks.
-        const auto now = clock_.steady_now();
-        const auto fresh_since = now - options_.seat_freshness;
-        const bool always = options_.seat_freshness.count() == 0;
-        std::vector<FlightId> legs;
-        for (const auto& path : answer.result.paths) {
-            for (FlightId id : path.flights) {
-                if (always || !snap.seats->checked_since(id, fresh_since)) legs.push_back(id);
-            }
-        }
-        std::sort(legs.begin(), legs.end());
-        legs.erase(std::unique(legs.begin(), legs.end()), legs.end());
-        // The seat store being down degrades to the mirror's counts: a search
-        // answer is advisory, the hold is what sells the seat.
-        if (!legs.empty()) {
-            if (auto counts = seats_.availability_many(legs)) {
-                for (const SeatCounts& c : *counts) {
-                    snap.seats->set(c.flight_id, c.available, now);
-                }
-            }
-        }
-        const auto sold_out = [&](const search::Itinerary& it) {
-            return std::any_of(it.flights.begin(), it.flights.end(), [&](FlightId id) {
-                return snap.seats->available_seats(id) < query.seats;
-            });
-        };
-        auto& paths = answer.result.paths;
-        const bool stale = std::any_of(paths.begin(), paths.end(), sold_out);
-        if (!stale) {
-            if (searches_) searches_->with({"ok"}).inc();
-            return answer;
-        }
-        if (round == kVerifyRounds) {
-            const auto dropped = std::erase_if(paths, sold_out);
-            answer.result.total -= static_cast<int>(dropped);
-            if (searches_) searches_->with({"ok"}).inc();
-            return answer;
-        }
-    }
 }
 
 Result<Flight> FlightService::find_flight(FlightId id) {

@@ -1,6 +1,9 @@
 #include "flightbook/flights/seat_mirror.hpp"
 
+#include <algorithm>
 #include <limits>
+
+#include "flightbook/rules.hpp"
 
 namespace flightbook::flights {
 
@@ -36,15 +39,35 @@ std::int32_t SeatMirror::available_seats(FlightId flight) const {
     return i ? counts_[*i].load(std::memory_order_relaxed) : 0;
 }
 
+void SeatMirror::store(std::size_t slot, std::int32_t available) const {
+    const std::int32_t before = counts_[slot].exchange(available, std::memory_order_relaxed);
+    if (available <= before) return;
+    // Levels before+1 .. available were crossed upwards. The counter moves
+    // after the count, so a reader that sees the new counter reads a count
+    // at least this new (release/acquire).
+    for (std::int32_t level = std::max(before + 1, 1);
+         level <= std::min(available, kSharedLevel - 1); ++level) {
+        restocks_[static_cast<std::size_t>(level)].fetch_add(1, std::memory_order_release);
+    }
+    if (std::max(before + 1, kSharedLevel) <= std::min(available, rules::kMaxSeatsPerRequest)) {
+        restocks_[kSharedLevel].fetch_add(1, std::memory_order_release);
+    }
+}
+
+std::uint64_t SeatMirror::restocks(std::int32_t seats) const {
+    const auto level = std::clamp(seats, 1, kSharedLevel);
+    return restocks_[static_cast<std::size_t>(level)].load(std::memory_order_acquire);
+}
+
 void SeatMirror::set(FlightId flight, std::int32_t available) const {
-    if (const auto i = index(flight)) counts_[*i].store(available, std::memory_order_relaxed);
+    if (const auto i = index(flight)) store(*i, available);
 }
 
 void SeatMirror::set(FlightId flight, std::int32_t available,
                      std::chrono::steady_clock::time_point checked_at) const {
     const auto i = index(flight);
     if (!i) return;
-    counts_[*i].store(available, std::memory_order_relaxed);
+    store(*i, available);
     // The count before the time: a reader that sees the new time also sees
     // a count at least this new.
     checked_[*i].store(checked_at.time_since_epoch().count(), std::memory_order_release);

@@ -39,10 +39,21 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+// Printable ASCII other than '"' and '\\' is copied as it is.
+bool plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
 void append_escaped(std::string& out, std::string_view s) {
     out.push_back('"');
     std::size_t i = 0;
     while (i < s.size()) {
+        // Runs of plain characters (nearly every string we write) in one copy.
+        std::size_t run = i;
+        while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+        if (run > i) {
+            out.append(s.data() + i, run - i);
+            i = run;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         switch (c) {
             case '"':
@@ -151,13 +162,15 @@ Writer& Writer::value(bool b) {
 
 Writer& Writer::value(std::int64_t n) {
     before_value();
-    fmt::format_to(std::back_inserter(out_), "{}", n);
+    const fmt::format_int digits(n);
+    out_.append(digits.data(), digits.size());
     return *this;
 }
 
 Writer& Writer::value(std::uint64_t n) {
     before_value();
-    fmt::format_to(std::back_inserter(out_), "{}", n);
+    const fmt::format_int digits(n);
+    out_.append(digits.data(), digits.size());
     return *this;
 }
 
