@@ -22,6 +22,14 @@ std::optional<std::uint64_t> parse_length(std::string_view text) {
     return value;
 }
 
+// Fields that say who is calling or which operation a retry repeats. A
+// handler reads one value (Request::header gives the first), so a repeated
+// field would let one copy win silently: behind a gateway that appends its
+// X-User-Id instead of replacing the client's, the client's copy would be
+// taken. None of them is a list (RFC 9110 §5.3), so a repeat is malformed.
+constexpr std::string_view kSingletonFields[] = {"Authorization", "X-Service-Token", "X-User-Id",
+                                                 "Idempotency-Key"};
+
 bool safe_id_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.' || c == ':';
@@ -47,6 +55,12 @@ std::optional<Rejection> check_framing(const httplib::Request& req, std::size_t 
         !iequals(req.get_header_value("Content-Encoding"), "identity")) {
         return Rejection{415, "unsupported_media_type",
                          "compressed request bodies (Content-Encoding) are not accepted"};
+    }
+    for (const std::string_view name : kSingletonFields) {
+        if (req.get_header_value_count(std::string(name)) > 1) {
+            return Rejection{400, "invalid_argument",
+                             fmt::format("header '{}' must not be repeated", name)};
+        }
     }
     const auto lengths = req.get_header_value_count("Content-Length");
     if (lengths > 1) {
