@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PRESET ?= release
 COMPOSE := docker compose -f docker/compose.yaml
 
-.PHONY: help deps build dev-setup up down restart logs test stress-test bench fmt lint \
+.PHONY: help deps build dev-setup up down restart logs test stress-test storm bench fmt lint \
         db-reset clean docker-up docker-down
 
 help: ## List the tasks
@@ -41,6 +41,9 @@ test: ## Install, build and run every suite incl. sanitizers (README command 2)
 stress-test: ## Run only the concurrency and fault suites, on their own PostgreSQL and Redis
 	scripts/build.sh $(PRESET)
 	. scripts/common.sh && start_test_services && ctest --preset $(PRESET) -L stress --output-on-failure
+
+storm: ## Run the reliability storm against the system of `make up` (PROFILE=short|long)
+	scripts/stress.sh $(or $(PROFILE),short)
 
 bench: ## Build and run the benchmarks (see docs/benchmarks.md)
 	scripts/bench.sh
