@@ -10,6 +10,7 @@ packages=(
     doctest-dev libbenchmark-dev
     postgresql postgresql-client redis-server redis-tools
     curl wrk python3 python3-yaml clang-format clang-tidy
+    clang libclang-rt-14-dev
 )
 
 missing=()
