@@ -19,11 +19,16 @@ using UtcDate = std::chrono::sys_days;
 
 /// Parses RFC 3339: "2024-02-15T08:00:00Z", "2024-02-15T08:00:00.250Z" (fraction
 /// dropped), "2024-02-15T13:30:00+05:30" (converted to UTC), and the space
-/// separator "2024-02-15 08:00:00Z". A missing offset is `kInvalidArgument`.
+/// separator "2024-02-15 08:00:00Z". A missing offset is `kInvalidArgument`,
+/// as is an instant whose UTC year is outside 0000..9999 (an offset can move
+/// 9999-12-31 or 0000-01-01 across that edge; such a time has no RFC 3339 form).
 [[nodiscard]] Result<UtcTime> parse_rfc3339(std::string_view text);
 
 /// Formats as "YYYY-MM-DDTHH:MM:SSZ".
 [[nodiscard]] std::string format_rfc3339(UtcTime t);
+/// The same 20 characters written to `out` without allocating, for years
+/// 0000-9999 (else false and nothing written). Hot in search answers.
+[[nodiscard]] bool format_rfc3339_to(UtcTime t, char (&out)[20]) noexcept;
 
 /// Parses a calendar date "YYYY-MM-DD" (checked: no 2024-02-30).
 [[nodiscard]] Result<UtcDate> parse_date(std::string_view text);

@@ -90,31 +90,41 @@ Result<UtcTime> parse_rfc3339(std::string_view s) {
     return t;
 }
 
-std::string format_rfc3339(UtcTime t) {
+bool format_rfc3339_to(UtcTime t, char (&out)[20]) noexcept {
     // Written digit by digit: search answers format two per leg, and fmt
     // with a nested format_date cost more than the rest of a flight's JSON.
     const UtcDate d = date_of(t);
     const std::chrono::year_month_day ymd{d};
     const std::chrono::hh_mm_ss hms{t - d};
     const auto year = static_cast<int>(ymd.year());
-    if (year < 0 || year > 9999) {
-        return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(d), hms.hours().count(),
-                           hms.minutes().count(), hms.seconds().count());
-    }
-    char out[20] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0',
-                    'T', '0', '0', ':', '0', '0', ':', '0', '0', 'Z'};
+    if (year < 0 || year > 9999) return false;
     const auto two = [&out](std::size_t at, long long v) {
         out[at] = static_cast<char>('0' + v / 10);
         out[at + 1] = static_cast<char>('0' + v % 10);
     };
     two(0, year / 100);
     two(2, year % 100);
+    out[4] = '-';
     two(5, static_cast<unsigned>(ymd.month()));
+    out[7] = '-';
     two(8, static_cast<unsigned>(ymd.day()));
+    out[10] = 'T';
     two(11, hms.hours().count());
+    out[13] = ':';
     two(14, hms.minutes().count());
+    out[16] = ':';
     two(17, hms.seconds().count());
-    return std::string(out, sizeof out);
+    out[19] = 'Z';
+    return true;
+}
+
+std::string format_rfc3339(UtcTime t) {
+    char out[20];
+    if (format_rfc3339_to(t, out)) return std::string(out, sizeof out);
+    const UtcDate d = date_of(t);
+    const std::chrono::hh_mm_ss hms{t - d};
+    return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(d), hms.hours().count(),
+                       hms.minutes().count(), hms.seconds().count());
 }
 
 }  // namespace flightbook

@@ -53,9 +53,14 @@ TEST_CASE("RFC 3339 parse and format round-trip in UTC") {
     CHECK(*parse_rfc3339("2024-02-15T03:00:00-05:00") == *t);
     CHECK(*parse_rfc3339("2024-02-15 08:00:00.250Z") == *t);
     CHECK(format_rfc3339(*parse_rfc3339("2024-02-29T23:59:59Z")) == "2024-02-29T23:59:59Z");
+    CHECK(format_rfc3339(*parse_rfc3339("0001-01-01T00:00:00Z")) == "0001-01-01T00:00:00Z");
+    CHECK(format_rfc3339(*parse_rfc3339("9999-12-31T23:59:59Z")) == "9999-12-31T23:59:59Z");
     for (const char* bad : {"", "2024-02-15", "2024-02-15T08:00:00", "2024-02-30T08:00:00Z",
                             "2024-02-15T24:00:00Z", "2024-02-15T08:00Z", "2024-02-15T08:00:00Zjunk",
-                            "2024-13-01T00:00:00Z", "2024-02-15T08:00:00+5:30"}) {
+                            "2024-13-01T00:00:00Z", "2024-02-15T08:00:00+5:30",
+                            // An offset that carries the instant out of 0000-9999 (found by
+                            // fuzz_rfc3339): it would have no RFC 3339 form to write back.
+                            "9999-12-31T23:59:59-23:59", "0000-01-01T00:00:00+23:59"}) {
         CAPTURE(bad);
         CHECK_FALSE(parse_rfc3339(bad));
     }

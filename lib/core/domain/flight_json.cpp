@@ -4,6 +4,19 @@
 
 namespace flightbook {
 
+namespace {
+
+void write_time(json::Writer& w, UtcTime t) {
+    char text[20];
+    if (format_rfc3339_to(t, text)) {
+        w.value(std::string_view(text, sizeof text));
+    } else {
+        w.value(format_rfc3339(t));
+    }
+}
+
+}  // namespace
+
 void write_flight_json(json::Writer& w, const Flight& flight, std::int32_t available_seats) {
     w.begin_object()
         .key("id")
@@ -14,11 +27,11 @@ void write_flight_json(json::Writer& w, const Flight& flight, std::int32_t avail
         .value(flight.source.view())
         .key("destination")
         .value(flight.destination.view())
-        .key("departure_time")
-        .value(format_rfc3339(flight.departure_time))
-        .key("arrival_time")
-        .value(format_rfc3339(flight.arrival_time))
-        .key("total_seats")
+        .key("departure_time");
+    write_time(w, flight.departure_time);
+    w.key("arrival_time");
+    write_time(w, flight.arrival_time);
+    w.key("total_seats")
         .value(flight.total_seats)
         .key("booked_seats")
         .value(flight.total_seats - available_seats)
