@@ -29,6 +29,9 @@ struct SystemOptions {
     std::vector<std::string> flight_args = {};   ///< after the wiring flags
     std::vector<std::string> payment_args = {};  ///< e.g. {"--failure-rate", "0"}
     std::vector<std::string> booking_args = {};  ///< e.g. {"--crash-at", "held"}
+    /// 0: flight-service reaches PostgreSQL directly; else through this
+    /// loopback port (a TcpProxy that a fault test cuts and restores).
+    int flights_db_port = 0;
 };
 
 /// Payment mock settings that never fail and never wait.
@@ -42,9 +45,14 @@ public:
         : flights_db_("flights"), bookings_db_("bookings"), payments_db_("payments") {
         flight_ = std::make_unique<ServiceProcess>(
             "flight-service",
-            concat({"--db-dsn", flights_db_.dsn(), "--redis-host", "127.0.0.1", "--redis-port",
-                    std::to_string(redis_.port()), "--service-token", kSystemToken,
-                    "--sweep-interval-ms", "100", "--db-pool-size", "8"},
+            concat({"--db-dsn",
+                    flights_db_.dsn() +
+                        (o.flights_db_port == 0
+                             ? std::string()
+                             : " host=127.0.0.1 port=" + std::to_string(o.flights_db_port)),
+                    "--redis-host", "127.0.0.1", "--redis-port", std::to_string(redis_.port()),
+                    "--service-token", kSystemToken, "--sweep-interval-ms", "100", "--db-pool-size",
+                    "8"},
                    o.flight_args),
             free_port());
         payment_ = std::make_unique<ServiceProcess>(

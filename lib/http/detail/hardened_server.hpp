@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string_view>
 
 #include "detail/worker_pool.hpp"
@@ -22,6 +23,7 @@ namespace flightbook::http::detail {
 
 class SocketStream;
 struct RequestState;
+class HeadGate;
 
 class HardenedServer final : public httplib::Server {
 public:
@@ -32,6 +34,9 @@ public:
 
     HardenedServer(const ServerOptions& options, metrics::Gauge& active_connections,
                    std::function<void(httplib::Request&)> setup_request, RefuseHead refuse_head);
+    ~HardenedServer() override;
+    HardenedServer(const HardenedServer&) = delete;
+    HardenedServer& operator=(const HardenedServer&) = delete;
 
     /// cpp-httplib listens with a backlog of 5, so bursts of connections
     /// overflow it and wait for SYN retransmits; call after binding.
@@ -44,7 +49,13 @@ public:
     }
 
 private:
+    /// A new connection: served at once when its request head has arrived,
+    /// else parked in the HeadGate until it has (see there).
     bool process_and_close_socket(int sock) override;
+    /// The connection loop proper, on a worker thread.
+    bool serve_connection(int sock);
+    /// Closes a connection that never delivered a whole head in time.
+    void close_unserved(int sock) noexcept;
     bool wait_for_next_request(SocketStream& stream, bool first) const;
     /// Receives the next request head and checks it; false when it was
     /// refused (the rejection is recorded in `state`). An incomplete head at
@@ -59,6 +70,11 @@ private:
     RefuseHead refuse_head_;
     std::atomic<bool> draining_{false};
     std::atomic<WorkerPool*> pool_{nullptr};
+    // Owned here, not by cpp-httplib, so that the gate can hand connections
+    // to it until cpp-httplib shuts the queue down (GatedQueue); the gate is
+    // declared last so that it goes first.
+    std::unique_ptr<WorkerPool> pool_owner_;
+    std::unique_ptr<HeadGate> gate_;
 };
 
 }  // namespace flightbook::http::detail
