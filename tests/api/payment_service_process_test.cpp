@@ -207,6 +207,7 @@ TEST_CASE("HttpPaymentGateway: declines and gateway timeouts of the real service
         auto gateway = service.gateway();
         auto declined = gateway->charge(charge_request(20));
         REQUIRE(declined);
+        INFO("reason: " << declined->reason);
         CHECK(declined->outcome == Outcome::kDeclined);
         CHECK(payment::is_payment_id(declined->payment_id));
         CHECK_FALSE(declined->reason.empty());
@@ -227,8 +228,10 @@ TEST_CASE("HttpPaymentGateway: declines and gateway timeouts of the real service
         REQUIRE(found->has_value());
         CHECK((*found)->status == payment::PaymentStatus::kTimeout);
         // The service shares the schema: the earlier decline is still there.
-        CHECK(gateway->find_by_booking(BookingId{20}).value()->status ==
-              payment::PaymentStatus::kFailed);
+        auto earlier = gateway->find_by_booking(BookingId{20});
+        REQUIRE(earlier);
+        REQUIRE(earlier->has_value());
+        CHECK((*earlier)->status == payment::PaymentStatus::kFailed);
     }
 }
 

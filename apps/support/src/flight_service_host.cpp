@@ -57,7 +57,7 @@ void define_flight_settings(Config& c) {
     c.define({"search-cache-shared", "FLIGHTBOOK_SEARCH_CACHE_SHARED", "true",
               "with --seat-store redis, share expensive route lists with other instances "
               "through Redis, with a lock per cold key"});
-    c.define({"search-cache-shared-min-us", "FLIGHTBOOK_SEARCH_CACHE_SHARED_MIN_US", "300",
+    c.define({"search-cache-shared-min-us", "FLIGHTBOOK_SEARCH_CACHE_SHARED_MIN_US", "100",
               "only route lists that took at least this long to compute go to Redis"});
     c.define({"search-cache-lock-wait-ms", "FLIGHTBOOK_SEARCH_CACHE_LOCK_WAIT_MS", "50",
               "how long an instance waits for another's computation before computing itself"});

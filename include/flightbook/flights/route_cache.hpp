@@ -45,7 +45,7 @@ struct RouteCacheOptions {
     std::chrono::milliseconds ttl{30'000};
     /// Lists that took at least this long to compute are written to the
     /// shared tier; measured in docs/benchmarks.md ("Search cache").
-    std::chrono::microseconds shared_min_compute{300};
+    std::chrono::microseconds shared_min_compute{100};
     /// Lifetime of the cross-instance computation lock.
     std::chrono::milliseconds lock_ttl{2'000};
     /// How long an instance that finds the lock taken polls the shared tier
