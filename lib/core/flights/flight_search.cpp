@@ -17,10 +17,9 @@ namespace {
 constexpr int kVerifyRounds = 8;
 
 // How far beyond the page a cached list reaches, so that itineraries that
-// sell out are replaced from the list without searching again. Measured
-// (docs/benchmarks.md, "Search cache"): a list twice the page costs 1.75x the
-// page on the hard mix, a quarter more costs little; a list that runs out is
-// simply computed again.
+// sell out are replaced from the list without searching again. A deeper list
+// costs more on every miss (docs/benchmarks.md, "Search cache"), and a list
+// that runs out is simply computed again, so the margin is a quarter.
 int list_depth(int page_end) {
     return std::min(search::kMaxLimit, page_end + std::max(5, page_end / 4));
 }
