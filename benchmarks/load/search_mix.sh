@@ -15,14 +15,14 @@
 # Loopback only; every run is bounded.
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/common.sh"
+. "$(dirname "$0")/static_nginx.sh"
 cd "$FLIGHTBOOK_ROOT"
 
 seconds="${1:-5}"
 bin="$FLIGHTBOOK_BUILD_DIR/apps"
 [ -x "$bin/flight-service/flight-service" ] || scripts/build.sh release
 command -v wrk >/dev/null || die "wrk is not installed (scripts/install-deps.sh)"
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-[ -x "$nginx_bin" ] || die "nginx is not installed (apt-get install nginx-light)"
+nginx_binary >/dev/null
 scripts/services.sh up >/dev/null
 
 fport=18101 nport=18102 rport=18103
@@ -110,22 +110,7 @@ mean=$((total / 40))
 stop_flight_service
 mkdir -p "$work/www"
 head -c "$mean" /dev/zero | tr '\0' 'x' >"$work/www/answer.json"
-chmod -R a+rX "$work"
-cat >"$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-daemon on;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 100000;
-    tcp_nodelay on;
-    default_type application/json;
-    server { listen 127.0.0.1:$nport; root $work/www; }
-}
-CONF
-"$nginx_bin" -c "$work/nginx.conf" -p "$work" -e "$work/nginx-error.log"
+start_static_nginx "$work" "$nport"
 for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$nport/answer.json" && break; sleep 0.1; done
 log "mean answer of the hot queries: $mean bytes (nginx serves a file of that size)"
 

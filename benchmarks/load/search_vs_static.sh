@@ -13,14 +13,14 @@
 # only; every run is bounded.
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/common.sh"
+. "$(dirname "$0")/static_nginx.sh"
 cd "$FLIGHTBOOK_ROOT"
 
 seconds="${1:-5}"
 exe="$FLIGHTBOOK_BUILD_DIR/apps/flight-service/flight-service"
 [ -x "$exe" ] || scripts/build.sh release
 command -v wrk >/dev/null || die "wrk is not installed (scripts/install-deps.sh)"
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-[ -x "$nginx_bin" ] || die "nginx is not installed (apt-get install nginx-light)"
+nginx_binary >/dev/null
 scripts/services.sh up >/dev/null
 
 fport=18097 nport=18098 rport=18099
@@ -61,26 +61,7 @@ curl -s "http://127.0.0.1:$fport$path" >"$work/answer.json"
 stop_flight_service
 mkdir -p "$work/www/api/flights"
 cp "$work/answer.json" "$work/www/api/flights/search"
-chmod -R a+rX "$work"  # nginx workers run as www-data
-cat >"$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-daemon on;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 100000;
-    tcp_nodelay on;
-    default_type application/json;
-    server {
-        listen 127.0.0.1:$nport;
-        root $work/www;
-        location / { try_files \$uri =404; }
-    }
-}
-CONF
-"$nginx_bin" -c "$work/nginx.conf" -p "$work" -e "$work/nginx-error.log"
+start_static_nginx "$work" "$nport"
 for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$nport$path" && break; sleep 0.1; done
 curl -fs "http://127.0.0.1:$nport$path" | cmp -s - "$work/answer.json" || { cat "$work/nginx-error.log" >&2; die "nginx does not serve the answer"; }
 
