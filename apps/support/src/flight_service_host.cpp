@@ -1,8 +1,12 @@
 #include "flightbook/app/flight_service_host.hpp"
 
+#include <fmt/format.h>
+
+#include <charconv>
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <random>
 #include <vector>
 
 #include "flightbook/api/flight_routes.hpp"
@@ -19,6 +23,7 @@
 #include "flightbook/postgres/seat_inventory.hpp"
 #include "flightbook/redis/client.hpp"
 #include "flightbook/redis/search_cache.hpp"
+#include "flightbook/redis/seat_change_feed.hpp"
 #include "flightbook/redis/seat_inventory.hpp"
 #include "flightbook/rules.hpp"
 #include "flightbook/schedule/csv.hpp"
@@ -61,6 +66,15 @@ void define_flight_settings(Config& c) {
               "only route lists that took at least this long to compute go to Redis"});
     c.define({"search-cache-lock-wait-ms", "FLIGHTBOOK_SEARCH_CACHE_LOCK_WAIT_MS", "50",
               "how long an instance waits for another's computation before computing itself"});
+    c.define({"search-cache-redis", "FLIGHTBOOK_SEARCH_CACHE_REDIS", "",
+              "host:port of a Redis for the shared search cache, so that its values never "
+              "compete with the seat counters for memory (default: the seat Redis)"});
+    c.define({"seat-feed", "FLIGHTBOOK_SEAT_FEED", "true",
+              "with --seat-store redis, publish seat changes on a Redis channel and follow the "
+              "other instances' ones, so that search pages need no seat read for counts the "
+              "feed vouches for"});
+    c.define({"seat-feed-heartbeat-ms", "FLIGHTBOOK_SEAT_FEED_HEARTBEAT_MS", "20",
+              "how often the seat-change subscription is checked end to end (its lag bound)"});
     c.define({"mct-minutes", "FLIGHTBOOK_MCT_MINUTES", "45", "minimum connection time"});
     c.define({"max-layover-minutes", "FLIGHTBOOK_MAX_LAYOVER_MINUTES", "240", "maximum layover"});
 }
@@ -72,8 +86,37 @@ struct Stores {
     std::unique_ptr<SeatInventory> counters;     // Redis fast path, optional
     redis::RedisSeatInventory* redis = nullptr;  // == counters when they are Redis's
     std::unique_ptr<SearchCache> search_cache;   // the cache's shared tier, optional
+    std::unique_ptr<redis::RedisSeatChangePublisher> feed_publisher;  // optional
+    std::optional<redis::SeatChangeSubscriberOptions> feed;           // set: follow the feed
     SeatInventory& seats() { return counters ? *counters : *truth; }
 };
+
+// A name for this process on the seat-change feed, so that it skips its own
+// messages: random, as pids repeat across hosts and restarts.
+std::string feed_origin() {
+    std::random_device random;
+    return fmt::format("{:08x}{:08x}", random(), random());
+}
+
+// "host:port" → client options; an empty text is nullopt.
+Result<std::optional<redis::ClientOptions>> redis_address(const Config& c, std::string_view flag) {
+    FLIGHTBOOK_TRY(text, c.get_string(flag));
+    if (text.empty()) return std::optional<redis::ClientOptions>{};
+    const auto bad = [&] {
+        return fail(ErrorCode::kInvalidArgument,
+                    fmt::format("--{} must be host:port, not '{}'", flag, text));
+    };
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) return bad();
+    int port = 0;
+    const char* last = text.data() + text.size();
+    const auto [end, ec] = std::from_chars(text.data() + colon + 1, last, port);
+    if (ec != std::errc{} || end != last || port < 1 || port > 65535) return bad();
+    redis::ClientOptions ro;
+    ro.host = text.substr(0, colon);
+    ro.port = port;
+    return std::optional<redis::ClientOptions>{ro};
+}
 
 Result<Stores> build_stores(const Config& c, std::optional<std::vector<Flight>> schedule,
                             const Clock& clock, const http::Logger& log,
@@ -111,7 +154,28 @@ Result<Stores> build_stores(const Config& c, std::optional<std::vector<Flight>> 
         ro.pool_size = pool->options().size;
         FLIGHTBOOK_TRY(client, redis::Client::create(ro));
         FLIGHTBOOK_TRY(shared, c.get_bool("search-cache-shared"));
-        if (shared) s.search_cache = std::make_unique<redis::RedisSearchCache>(client);
+        FLIGHTBOOK_TRY(cache_address, redis_address(c, "search-cache-redis"));
+        if (shared) {
+            auto cache_client = client;
+            if (cache_address) {
+                cache_address->pool_size = ro.pool_size;
+                FLIGHTBOOK_TRY(own, redis::Client::create(*cache_address));
+                cache_client = std::move(own);
+            }
+            s.search_cache = std::make_unique<redis::RedisSearchCache>(cache_client);
+        }
+        FLIGHTBOOK_TRY(feed, c.get_bool("seat-feed"));
+        if (feed) {
+            redis::SeatChangeSubscriberOptions fo;
+            fo.host = ro.host;
+            fo.port = ro.port;
+            fo.origin = feed_origin();
+            FLIGHTBOOK_TRY(heartbeat_ms, c.get_int("seat-feed-heartbeat-ms", 1, 10'000));
+            fo.heartbeat_interval_ms = heartbeat_ms;
+            s.feed_publisher = std::make_unique<redis::RedisSeatChangePublisher>(
+                client, fo.origin, fo.channel, registry);
+            s.feed = std::move(fo);
+        }
         auto counters = std::make_unique<redis::RedisSeatInventory>(client, *s.truth, clock);
         if (registry != nullptr) counters->attach_metrics(*registry);
         s.redis = counters.get();
@@ -147,6 +211,11 @@ public:
         service_ = std::make_unique<flights::FlightService>(*stores_.flights, stores_.seats(),
                                                             clock_, options, registry_,
                                                             stores_.search_cache.get());
+        service_->publish_seat_changes_to(stores_.feed_publisher.get());
+        if (stores_.feed) {
+            subscriber_ = std::make_unique<redis::SeatChangeSubscriber>(
+                *stores_.feed, service_->seat_feed(), clock_);
+        }
         if (auto loaded = service_->reload(); !loaded) {
             // Serve anyway: /ready answers 503 until a reload succeeds.
             log.warn("schedule_not_loaded", loaded.error().message);
@@ -190,6 +259,7 @@ public:
                                        }
                                    });
         }
+        if (subscriber_) subscriber_->start();
         sweeper_->start();
         reloader_->start();
         if (version_watch_) version_watch_->start();
@@ -220,6 +290,7 @@ public:
         if (version_watch_) version_watch_->stop();
         if (reloader_) reloader_->stop();
         if (sweeper_) sweeper_->stop();
+        if (subscriber_) subscriber_->stop();
     }
 
     ~FlightServiceHost() override {
@@ -234,6 +305,7 @@ private:
     Intervals intervals_;
     Stores stores_;
     std::unique_ptr<flights::FlightService> service_;
+    std::unique_ptr<redis::SeatChangeSubscriber> subscriber_;  // stops before service_ goes
     std::optional<HoldSweeper> sweeper_;
     std::optional<PeriodicTask> reloader_;
     std::optional<PeriodicTask> version_watch_;

@@ -15,10 +15,12 @@
 
 #include "flightbook/clock.hpp"
 #include "flightbook/flights/route_cache.hpp"
+#include "flightbook/flights/seat_feed_tracker.hpp"
 #include "flightbook/flights/seat_mirror.hpp"
 #include "flightbook/metrics/registry.hpp"
 #include "flightbook/ports/flight_repository.hpp"
 #include "flightbook/ports/search_cache.hpp"
+#include "flightbook/ports/seat_change_feed.hpp"
 #include "flightbook/ports/seat_inventory.hpp"
 #include "flightbook/rules.hpp"
 #include "flightbook/search/query.hpp"
@@ -155,6 +157,17 @@ public:
     /// `OnExpired` callback).
     void note_expired(const Reservation& reservation);
 
+    /// From now on, the counts every applied seat operation and expiry leave
+    /// behind are published to `publisher` (the seat-change feed; null: not
+    /// published). Call before serving.
+    void publish_seat_changes_to(SeatChangePublisher* publisher) noexcept {
+        publisher_ = publisher;
+    }
+    /// Where the subscription to other instances' seat changes delivers: the
+    /// counts go into the current seat mirror, and while the feed is live a
+    /// search page needs no store read for a leg it vouches for (ADR 0011).
+    [[nodiscard]] SeatChangeListener& seat_feed() noexcept { return feed_listener_; }
+
     /// The current timetable snapshot (null before the first `reload`).
     [[nodiscard]] std::shared_ptr<const search::Timetable> timetable() const;
 
@@ -178,7 +191,17 @@ private:
                                                                const search::SearchQuery& query);
     void refresh_counts(const Snapshot& snap, std::vector<FlightId> legs);
     [[nodiscard]] Snapshot snapshot() const;
-    [[nodiscard]] Result<SeatChange> with_counts(Reservation reservation);
+    // Reads the counts of the reservation's legs into the mirror, and
+    // publishes them when the operation moved seats.
+    [[nodiscard]] Result<SeatChange> with_counts(Reservation reservation, bool moved);
+    void publish(const std::vector<SeatCountChange>& changes);
+    // Whether the page check may use the mirrored count of `flight` without
+    // reading the store: read within the freshness bound, or vouched for by
+    // the feed (`feed_session` from SeatFeedTracker::vouch_window).
+    [[nodiscard]] static bool recent_enough(
+        const SeatMirror& mirror, FlightId flight, std::chrono::steady_clock::time_point since,
+        const std::optional<std::chrono::steady_clock::time_point>& feed_session);
+    void count_store_reads(std::size_t legs);
     [[nodiscard]] Result<Flight> find_flight(FlightId id);
     void count_seat_op(std::string_view op, const Status& outcome);
 
@@ -190,6 +213,27 @@ private:
     metrics::CounterFamily* seat_ops_ = nullptr;
     metrics::CounterFamily* searches_ = nullptr;
     RouteCache cache_;
+
+    // The seat-change feed (ADR 0011).
+    class FeedListener final : public SeatChangeListener {
+    public:
+        explicit FeedListener(FlightService& service) : service_(service) {}
+        void feed_started(TimePoint at) override;
+        void seat_changes(std::span<const SeatCountChange> changes, TimePoint received) override;
+        void feed_heartbeat(TimePoint sent) override;
+        void feed_lost() override;
+
+    private:
+        FlightService& service_;
+    };
+    SeatChangePublisher* publisher_ = nullptr;
+    SeatFeedTracker feed_;
+    FeedListener feed_listener_{*this};
+    metrics::Gauge* m_feed_up_ = nullptr;
+    metrics::Gauge* m_feed_rtt_ = nullptr;
+    metrics::Counter* m_feed_messages_ = nullptr;
+    metrics::Counter* m_feed_sessions_ = nullptr;
+    metrics::Counter* m_store_reads_ = nullptr;
 
     [[nodiscard]] Status reload_at(std::int64_t version);
 

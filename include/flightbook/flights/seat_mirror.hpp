@@ -42,11 +42,27 @@ public:
              std::chrono::steady_clock::time_point checked_at) const;
 
     /// Whether the count of `flight` was read from the truth at or after
-    /// `since` (false for unknown flights and counts never checked). Search
+    /// `since` and has not been replaced by a change from the feed since
+    /// (false for unknown flights and counts never checked). Search
     /// answers from counts no older than a bound without asking the store
     /// again (FlightServiceOptions::seat_freshness).
     [[nodiscard]] bool checked_since(FlightId flight,
                                      std::chrono::steady_clock::time_point since) const;
+
+    /// Records a count that another instance published through the seat-change
+    /// feed, received at `received`. The count is used for search at once
+    /// (and a rise counts as a restock), but the flight is no longer vouched
+    /// for by the feed until it is read from the store again: messages of
+    /// different instances may arrive out of order.
+    void note_change(FlightId flight, std::int32_t available,
+                     std::chrono::steady_clock::time_point received) const;
+
+    /// Whether the count of `flight` was read from the store at or after
+    /// `session_start` and no change of it was received since that read: the
+    /// seat-change feed, live since `session_start`, then vouches for it up to
+    /// its last heartbeat (SeatFeedTracker).
+    [[nodiscard]] bool unchanged_since(FlightId flight,
+                                       std::chrono::steady_clock::time_point session_start) const;
 
     /// How many times, since construction, a count rose across the level
     /// `seats` (from below it to at least it), for `seats` 1..9; requests
@@ -67,6 +83,8 @@ private:
     std::unique_ptr<std::atomic<std::int32_t>[]> counts_;
     // Steady-clock ticks of the last check; the minimum means "never".
     std::unique_ptr<std::atomic<std::int64_t>[]> checked_;
+    // Steady-clock ticks of the last change received from the feed.
+    std::unique_ptr<std::atomic<std::int64_t>[]> changed_;
     std::size_t size_ = 0;
     mutable std::array<std::atomic<std::uint64_t>, kSharedLevel + 1> restocks_{};
 };

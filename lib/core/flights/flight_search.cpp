@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "flightbook/flights/flight_service.hpp"
 
@@ -64,16 +65,21 @@ Result<SearchAnswer> FlightService::search_uncached(const Snapshot& snap,
         SearchAnswer answer{std::move(found), snap.timetable, snap.seats};
         if (!options_.verify_page_seats) return answer;
 
-        // The legs whose counts are older than the freshness bound are read
-        // again; the others are as live as SPEC §5 asks.
+        // The legs whose counts are older than the freshness bound, and that
+        // the seat-change feed does not vouch for, are read again; the others
+        // are as live as SPEC §5 asks.
         const auto fresh_since = clock_.steady_now() - options_.seat_freshness;
         const bool always = options_.seat_freshness.count() == 0;
+        const auto feed_session = always ? std::nullopt : feed_.vouch_window(fresh_since);
         std::vector<FlightId> legs;
         for (const auto& path : answer.result.paths) {
             for (FlightId id : path.flights) {
-                if (always || !snap.seats->checked_since(id, fresh_since)) legs.push_back(id);
+                if (always || !recent_enough(*snap.seats, id, fresh_since, feed_session)) {
+                    legs.push_back(id);
+                }
             }
         }
+        count_store_reads(legs.size());
         refresh_counts(snap, std::move(legs));
         const auto sold_out = [&](const search::Itinerary& it) {
             return std::any_of(it.flights.begin(), it.flights.end(), [&](FlightId id) {
@@ -99,10 +105,12 @@ std::optional<search::SearchResult> FlightService::cut_page(const Snapshot& snap
     // Legs read from the store during this call: fresh whatever the bound.
     std::vector<FlightId> read;
     const auto fresh_since = clock_.steady_now() - options_.seat_freshness;
+    const auto feed_session = always ? std::nullopt : feed_.vouch_window(fresh_since);
     const auto fresh = [&](FlightId id) {
         return std::binary_search(read.begin(), read.end(), id) ||
-               (!always && snap.seats->checked_since(id, fresh_since));
+               (!always && recent_enough(*snap.seats, id, fresh_since, feed_session));
     };
+
     std::vector<const search::Itinerary*> kept;
     int dropped = 0;
     for (int round = 1;; ++round) {
@@ -130,6 +138,7 @@ std::optional<search::SearchResult> FlightService::cut_page(const Snapshot& snap
             }
         }
         if (stale.empty() || last) break;
+        count_store_reads(stale.size());
         read.insert(read.end(), stale.begin(), stale.end());
         std::sort(read.begin(), read.end());
         read.erase(std::unique(read.begin(), read.end()), read.end());

@@ -52,6 +52,33 @@ FlightService::FlightService(FlightRepository& flights, SeatInventory& seats, co
                                 "Seat operations by kind and outcome", {"operation", "result"});
         searches_ = &registry_->counter("flightbook_searches_total",
                                         "Itinerary searches by outcome", {"result"});
+        m_feed_up_ = &registry_
+                          ->gauge("flightbook_seat_feed_up",
+                                  "1 while the subscription to other instances' seat changes "
+                                  "is live",
+                                  {})
+                          .with({});
+        m_feed_rtt_ = &registry_
+                           ->gauge("flightbook_seat_feed_heartbeat_seconds",
+                                   "Round trip of the last seat-feed heartbeat: how far the "
+                                   "feed lags behind the seat store at most, plus its interval",
+                                   {})
+                           .with({});
+        m_feed_messages_ = &registry_
+                                ->counter("flightbook_seat_feed_changes_total",
+                                          "Seat counts received from other instances", {})
+                                .with({});
+        m_feed_sessions_ = &registry_
+                                ->counter("flightbook_seat_feed_sessions_total",
+                                          "Subscriptions to the seat-change feed started", {})
+                                .with({});
+        m_store_reads_ = &registry_
+                              ->counter("flightbook_search_seat_reads_total",
+                                        "Legs of search pages read again from the seat store: "
+                                        "their counts were older than the freshness bound and "
+                                        "the seat-change feed did not vouch for them",
+                                        {})
+                              .with({});
     }
 }
 
@@ -153,16 +180,27 @@ Result<Validation> FlightService::validate(FlightId id, std::int32_t seats, UtcD
     return Validation{true, "seats available", flight->price, counts->available};
 }
 
-Result<SeatChange> FlightService::with_counts(Reservation reservation) {
+Result<SeatChange> FlightService::with_counts(Reservation reservation, bool moved) {
     SeatChange change{std::move(reservation), {}};
     Snapshot snap = snapshot();
+    std::vector<SeatCountChange> published;
     for (const SeatLeg& leg : change.reservation.legs) {
+        // The time before the read: the count is at least this new.
+        const auto read_at = clock_.steady_now();
         auto counts = seats_.availability(leg.flight_id);
         if (!counts) return fail(std::move(counts).error());
-        if (snap.seats) snap.seats->set(leg.flight_id, counts->available, clock_.steady_now());
+        if (snap.seats) snap.seats->set(leg.flight_id, counts->available, read_at);
         change.counts.push_back(*counts);
+        published.push_back(SeatCountChange{leg.flight_id, counts->available});
     }
+    if (moved) publish(published);
     return change;
+}
+
+void FlightService::publish(const std::vector<SeatCountChange>& changes) {
+    // After the store's commit and the read: another instance that reads
+    // this flight later either sees the new count or receives this message.
+    if (publisher_ != nullptr && !changes.empty()) publisher_->publish(changes);
 }
 
 void FlightService::count_seat_op(std::string_view op, const Status& outcome) {
@@ -186,7 +224,8 @@ Result<SeatChange> FlightService::decrement(const ReservationId& reservation, Fl
     auto confirmed = seats_.confirm(reservation);
     count_seat_op("confirm", confirmed ? ok() : Status(confirmed.error()));
     if (!confirmed) return fail(std::move(confirmed).error());
-    return with_counts(std::move(*confirmed));
+    // The hold published the counts; selling held seats changes none.
+    return with_counts(std::move(*confirmed), false);
 }
 
 Result<SeatChange> FlightService::increment(const ReservationId& reservation, FlightId id,
@@ -220,38 +259,84 @@ Result<SeatChange> FlightService::hold(const ReservationId& reservation, std::ve
     auto held = seats_.hold(HoldRequest{reservation, std::move(legs), clock_.now() + life});
     count_seat_op("hold", held ? ok() : Status(held.error()));
     if (!held) return fail(std::move(held).error());
-    return with_counts(std::move(*held));
+    const bool moved = held->applied;
+    return with_counts(std::move(*held), moved);
 }
 
 Result<SeatChange> FlightService::confirm(const ReservationId& reservation) {
     auto confirmed = seats_.confirm(reservation);
     count_seat_op("confirm", confirmed ? ok() : Status(confirmed.error()));
     if (!confirmed) return fail(std::move(confirmed).error());
-    return with_counts(std::move(*confirmed));
+    // Held seats are not available either way: a confirm moves none.
+    return with_counts(std::move(*confirmed), false);
 }
 
 Result<SeatChange> FlightService::release(const ReservationId& reservation) {
     auto released = seats_.release(reservation);
     count_seat_op("release", released ? ok() : Status(released.error()));
     if (!released) return fail(std::move(released).error());
-    return with_counts(std::move(*released));
+    const bool moved = released->applied;
+    return with_counts(std::move(*released), moved);
 }
 
 Result<SeatChange> FlightService::reservation(const ReservationId& reservation) {
     auto stored = seats_.get(reservation);
     if (!stored) return fail(std::move(stored).error());
-    return with_counts(std::move(*stored));
+    return with_counts(std::move(*stored), false);
 }
 
 void FlightService::note_expired(const Reservation& reservation) {
     Snapshot snap = snapshot();
+    std::vector<SeatCountChange> published;
     for (const SeatLeg& leg : reservation.legs) {
+        const auto read_at = clock_.steady_now();
         auto counts = seats_.availability(leg.flight_id);
-        if (counts && snap.seats) {
-            snap.seats->set(leg.flight_id, counts->available, clock_.steady_now());
-        }
+        if (!counts) continue;
+        if (snap.seats) snap.seats->set(leg.flight_id, counts->available, read_at);
+        published.push_back(SeatCountChange{leg.flight_id, counts->available});
     }
+    publish(published);
     if (seat_ops_) seat_ops_->with({"expire", "ok"}).inc();
+}
+
+bool FlightService::recent_enough(
+    const SeatMirror& mirror, FlightId flight, std::chrono::steady_clock::time_point since,
+    const std::optional<std::chrono::steady_clock::time_point>& feed_session) {
+    return mirror.checked_since(flight, since) ||
+           (feed_session && mirror.unchanged_since(flight, *feed_session));
+}
+
+void FlightService::count_store_reads(std::size_t legs) {
+    if (m_store_reads_ != nullptr && legs > 0) m_store_reads_->inc(legs);
+}
+
+void FlightService::FeedListener::feed_started(TimePoint at) {
+    service_.feed_.started(at);
+    if (service_.m_feed_up_ != nullptr) service_.m_feed_up_->set(1);
+    if (service_.m_feed_sessions_ != nullptr) service_.m_feed_sessions_->inc();
+}
+
+void FlightService::FeedListener::seat_changes(std::span<const SeatCountChange> changes,
+                                               TimePoint received) {
+    const Snapshot snap = service_.snapshot();
+    if (!snap.seats) return;
+    for (const SeatCountChange& c : changes) {
+        snap.seats->note_change(c.flight, c.available, received);
+    }
+    if (service_.m_feed_messages_ != nullptr) service_.m_feed_messages_->inc(changes.size());
+}
+
+void FlightService::FeedListener::feed_heartbeat(TimePoint sent) {
+    service_.feed_.heartbeat(sent);
+    if (service_.m_feed_rtt_ != nullptr) {
+        const auto rtt = service_.clock_.steady_now() - sent;
+        service_.m_feed_rtt_->set(std::chrono::duration<double>(rtt).count());
+    }
+}
+
+void FlightService::FeedListener::feed_lost() {
+    service_.feed_.lost();
+    if (service_.m_feed_up_ != nullptr) service_.m_feed_up_->set(0);
 }
 
 Status FlightService::check_ready() {

@@ -14,6 +14,7 @@ constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
 SeatMirror::SeatMirror(const std::vector<Flight>& flights)
     : counts_(std::make_unique<std::atomic<std::int32_t>[]>(flights.size())),
       checked_(std::make_unique<std::atomic<std::int64_t>[]>(flights.size())),
+      changed_(std::make_unique<std::atomic<std::int64_t>[]>(flights.size())),
       size_(flights.size()) {
     std::vector<FlightId> ids;
     ids.reserve(flights.size());
@@ -21,6 +22,7 @@ SeatMirror::SeatMirror(const std::vector<Flight>& flights)
         ids.push_back(flights[i].id);
         counts_[i].store(flights[i].available_seats(), std::memory_order_relaxed);
         checked_[i].store(kNever, std::memory_order_relaxed);
+        changed_[i].store(kNever, std::memory_order_relaxed);
     }
     // Schedules come from a table keyed by id or a validated timetable, so
     // duplicates do not occur; if they did, the mirror would answer 0 seats
@@ -75,7 +77,36 @@ void SeatMirror::set(FlightId flight, std::int32_t available,
 
 bool SeatMirror::checked_since(FlightId flight, std::chrono::steady_clock::time_point since) const {
     const auto i = index(flight);
-    return i && checked_[*i].load(std::memory_order_acquire) >= since.time_since_epoch().count();
+    if (!i) return false;
+    // A change received from the feed after the read replaced the count read
+    // (note_change): the count is no longer the one read at that time.
+    const std::int64_t checked = checked_[*i].load(std::memory_order_acquire);
+    return checked >= since.time_since_epoch().count() &&
+           checked > changed_[*i].load(std::memory_order_acquire);
+}
+
+void SeatMirror::note_change(FlightId flight, std::int32_t available,
+                             std::chrono::steady_clock::time_point received) const {
+    const auto i = index(flight);
+    if (!i) return;
+    // The mark before the count: a reader that sees the count from the feed
+    // also sees that the feed no longer vouches for it.
+    const std::int64_t at = received.time_since_epoch().count();
+    std::int64_t seen = changed_[*i].load(std::memory_order_relaxed);
+    while (seen < at && !changed_[*i].compare_exchange_weak(seen, at, std::memory_order_release)) {
+    }
+    store(*i, available);
+}
+
+bool SeatMirror::unchanged_since(FlightId flight,
+                                 std::chrono::steady_clock::time_point session_start) const {
+    const auto i = index(flight);
+    if (!i) return false;
+    const std::int64_t checked = checked_[*i].load(std::memory_order_acquire);
+    // A change received at the very tick of a read may postdate it: ties
+    // count as changed.
+    return checked >= session_start.time_since_epoch().count() &&
+           checked > changed_[*i].load(std::memory_order_acquire);
 }
 
 }  // namespace flightbook::flights
