@@ -10,10 +10,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <ctime>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -24,6 +26,7 @@
 #include "flightbook/memory/seat_inventory.hpp"
 #include "flightbook/redis/client.hpp"
 #include "flightbook/redis/search_cache.hpp"
+#include "flightbook/redis/seat_change_feed.hpp"
 #include "flightbook/schedule/generator.hpp"
 #include "flightbook/search/result_json.hpp"
 
@@ -247,5 +250,90 @@ void BM_Stampede(benchmark::State& state) {
 BENCHMARK(BM_Stampede)->Arg(64)->Iterations(20)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+// The seat-change feed (ADR 0011) over Redis: how long a seat change takes
+// from PUBLISH on one instance to another instance's listener (wall time,
+// both sides in this process on their own connections), and what publishing
+// costs the instance that made the change.
+class WaitingListener final : public SeatChangeListener {
+public:
+    void feed_started(TimePoint) override {
+        std::lock_guard lock(mutex_);
+        live_ = true;
+        changed_.notify_all();
+    }
+    void seat_changes(std::span<const SeatCountChange> changes, TimePoint) override {
+        std::lock_guard lock(mutex_);
+        last_ = changes.back().flight.value();
+        changed_.notify_all();
+    }
+    void feed_heartbeat(TimePoint) override {}
+    void feed_lost() override {}
+    // Waits up to 1 s for the flight id `id` (or a live session when 0).
+    bool wait_for(std::int64_t id) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(1),
+                                 [&] { return id == 0 ? live_ : last_ == id; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool live_ = false;
+    std::int64_t last_ = 0;
+};
+
+void BM_SeatFeedPropagation(benchmark::State& state) {
+    auto client = redis_client();
+    if (!client) {
+        state.SkipWithError("set FLIGHTBOOK_TEST_REDIS_HOST/PORT");
+        return;
+    }
+    const std::string channel = fmt::format("bench:feed:{}", std::rand());
+    WaitingListener listener;
+    redis::SeatChangeSubscriberOptions so;
+    so.host = client->options().host;
+    so.port = client->options().port;
+    so.channel = channel;
+    so.origin = "follower";
+    redis::SeatChangeSubscriber subscriber(so, listener, SystemClock::instance());
+    subscriber.start();
+    if (!listener.wait_for(0)) {
+        state.SkipWithError("no feed session");
+        return;
+    }
+    redis::RedisSeatChangePublisher publisher(client, "seller", channel);
+    std::vector<double> us;
+    std::int64_t id = 0;
+    for (auto _ : state) {
+        const auto start = std::chrono::steady_clock::now();
+        const SeatCountChange change{FlightId{++id}, 3};
+        publisher.publish(std::span<const SeatCountChange>(&change, 1));
+        if (!listener.wait_for(id)) {
+            state.SkipWithError("a change was not delivered within 1 s");
+            break;
+        }
+        us.push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+                .count());
+    }
+    subscriber.stop();
+    if (!us.empty()) report(state, std::move(us));
+    state.counters["publish_errors"] = static_cast<double>(publisher.errors());
+}
+BENCHMARK(BM_SeatFeedPropagation)->Iterations(2000)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+// What the instance making a change pays: one PUBLISH round trip.
+void BM_SeatFeedPublish(benchmark::State& state) {
+    auto client = redis_client();
+    if (!client) {
+        state.SkipWithError("set FLIGHTBOOK_TEST_REDIS_HOST/PORT");
+        return;
+    }
+    redis::RedisSeatChangePublisher publisher(client, "seller", "bench:feed:nobody");
+    const std::vector<SeatCountChange> legs{{FlightId{1}, 3}, {FlightId{2}, 40}};
+    for (auto _ : state) publisher.publish(legs);
+}
+BENCHMARK(BM_SeatFeedPublish)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();
