@@ -20,19 +20,30 @@ cd "$FLIGHTBOOK_ROOT"
 
 : "${FLIGHTBOOK_TEST_SANITIZERS=asan tsan}"
 start_time=$(date +%s)
+phase_start=$start_time
+# Logs how long the step that just ended took (CI has a time budget).
+phase_done() {
+    local now
+    now=$(date +%s)
+    log "$1 took $((now - phase_start)) s"
+    phase_start=$now
+}
 
 scripts/install-deps.sh
+phase_done "installing packages"
 
 log "checking formatting"
 scripts/format.sh --check
 
 scripts/build.sh release
+phase_done "the release build"
 
 # Our own PostgreSQL and Redis, stopped again when this script exits.
 start_test_services
 
 log "running every suite (release)"
 ctest --preset release --parallel 2
+phase_done "the release suites"
 
 # The sanitizer builds compile only what their suites need (the services and
 # the flightbook CLI, whose demo the api suite runs). AddressSanitizer
@@ -51,11 +62,13 @@ for preset in $FLIGHTBOOK_TEST_SANITIZERS; do
         *) die "unknown sanitizer preset $preset" ;;
     esac
     FLIGHTBOOK_BUILD_TARGETS="$targets" scripts/build.sh "$preset" -DFLIGHTBOOK_BUILD_EXAMPLES=OFF
+    phase_done "the $preset build"
     log "running the suites under $preset"
     # contract-memory and concurrent are subsets of suites run in full here.
     exclude="package|example|contract-memory"
     [ "$preset" = tsan ] || exclude="$exclude|concurrent"
     ctest --preset "$preset" --label-regex "$labels" --label-exclude "$exclude"
+    phase_done "the $preset suites"
 done
 
 # The request parsers under libFuzzer (clang, ASan + UBSan), a short run over
@@ -65,6 +78,7 @@ done
 : "${FLIGHTBOOK_TEST_FUZZ=10}"
 if [ "$FLIGHTBOOK_TEST_FUZZ" != 0 ]; then
     FLIGHTBOOK_FUZZ_SKIP="${FLIGHTBOOK_FUZZ_SKIP-fuzz_routes}" scripts/fuzz.sh "$FLIGHTBOOK_TEST_FUZZ"
+    phase_done "the fuzz step"
 fi
 
 log "all suites passed in $(( $(date +%s) - start_time )) s"
