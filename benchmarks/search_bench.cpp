@@ -19,6 +19,7 @@
 
 #include "core/search/brute_force.hpp"
 #include "flightbook/schedule/generator.hpp"
+#include "flightbook/search/completion_index.hpp"
 #include "flightbook/search/search.hpp"
 
 namespace {
@@ -188,6 +189,94 @@ BENCHMARK(BM_SearchVsBruteForce)
     ->ArgNames({"per_day", "layover", "queries", "budget"})
     ->Args({200'000, 1440, 20, 20'000'000})
     ->Iterations(20)
+    ->Unit(benchmark::kMillisecond);
+
+// The completion index of issue 13 for the world of `flights_per_day` and a
+// max layover, built once per process.
+const CompletionIndex& completion_index(int flights_per_day, int layover) {
+    static std::map<std::pair<int, int>, std::shared_ptr<const CompletionIndex>> cache;
+    auto& slot = cache[{flights_per_day, layover}];
+    if (!slot) {
+        SearchRules rules;
+        rules.max_layover_minutes = layover;
+        slot = CompletionIndex::build(world(flights_per_day).timetable, rules).value();
+    }
+    return *slot;
+}
+
+// Old (no index) and new (completion index) search alternating query by
+// query on the hard mix, in one process. Args: flights per day, sort
+// (0 cheapest, 1 fastest), max layover minutes. `mismatches` compares whole
+// answers (page, total, total_capped) of the two.
+void BM_SearchIndexAB(benchmark::State& state) {
+    const int per_day = static_cast<int>(state.range(0));
+    const World& w = world(per_day);
+    const SortBy sort = state.range(1) == 0 ? SortBy::kCheapest : SortBy::kFastest;
+    SearchRules rules;
+    rules.max_layover_minutes = static_cast<int>(state.range(2));
+    const CompletionIndex& index = completion_index(per_day, rules.max_layover_minutes);
+    std::vector<double> old_lat;
+    std::vector<double> new_lat;
+    std::size_t i = 0;
+    int mismatches = 0;
+    std::int64_t capped = 0;
+    for (auto _ : state) {
+        SearchQuery q = w.queries[i % w.queries.size()];
+        q.sort_by = sort;
+        // Alternate which one runs first, so neither always finds warm caches.
+        const bool old_first = i % 2 == 0;
+        ++i;
+        Result<SearchResult> a = SearchResult{};
+        Result<SearchResult> b = SearchResult{};
+        for (int pass = 0; pass < 2; ++pass) {
+            const bool run_old = (pass == 0) == old_first;
+            const auto t0 = Clock::now();
+            auto r = run_old ? find_itineraries(*w.timetable, *w.seats, q, rules)
+                             : find_itineraries(*w.timetable, *w.seats, q, rules, &index);
+            const auto t1 = Clock::now();
+            (run_old ? old_lat : new_lat).push_back(micros(t1 - t0));
+            (run_old ? a : b) = std::move(r);
+        }
+        if (!(a && b && *a == *b)) ++mismatches;
+        capped += a && a->total_capped ? 1 : 0;
+    }
+    report(state, old_lat, "old_");
+    report(state, new_lat, "new_");
+    state.counters["p50_ratio"] = state.counters["old_p50_us"] / state.counters["new_p50_us"];
+    state.counters["mismatches"] = mismatches;
+    state.counters["capped_pct"] =
+        100.0 * static_cast<double>(capped) / static_cast<double>(old_lat.size());
+}
+BENCHMARK(BM_SearchIndexAB)
+    ->ArgNames({"per_day", "fastest", "layover"})
+    ->ArgsProduct({{53'000, 200'000}, {0, 1}, {240, 1440}})
+    ->Iterations(kQueries)
+    ->Unit(benchmark::kMicrosecond);
+
+// Completion index build time and size over the two-day world. Args: flights
+// per day, max layover minutes.
+void BM_CompletionIndexBuild(benchmark::State& state) {
+    const World& w = world(static_cast<int>(state.range(0)));
+    SearchRules rules;
+    rules.max_layover_minutes = static_cast<int>(state.range(1));
+    std::size_t bytes = 0;
+    std::size_t entries = 0;
+    for (auto _ : state) {
+        auto index = CompletionIndex::build(w.timetable, rules).value();
+        bytes = index->memory_bytes();
+        entries = index->entry_count();
+        benchmark::DoNotOptimize(index);
+    }
+    const auto flights = static_cast<double>(w.timetable->leg_count());
+    state.counters["flights"] = flights;
+    state.counters["entries"] = static_cast<double>(entries);
+    state.counters["MB"] = static_cast<double>(bytes) / 1e6;
+    state.counters["bytes_per_flight"] = static_cast<double>(bytes) / flights;
+}
+BENCHMARK(BM_CompletionIndexBuild)
+    ->ArgNames({"per_day", "layover"})
+    ->ArgsProduct({{53'000, 200'000}, {240, 1440}})
+    ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
 // Timetable build time and size. Arg: flights per day (one day of flights).

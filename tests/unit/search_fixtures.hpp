@@ -60,18 +60,25 @@ inline Flight leg(std::int64_t id, std::string_view from, std::string_view to, s
     return f;
 }
 
-// Seats from the timetable, with per-flight overrides.
+// Seats from the timetable, with per-flight overrides, and seat floors kept
+// in step with them (as the seat mirror keeps its own).
 class OverrideSeats final : public search::SeatAvailability {
 public:
-    explicit OverrideSeats(std::shared_ptr<const search::Timetable> t) : base_(std::move(t)) {}
-    void set(std::int64_t id, std::int32_t seats) { overrides_[id] = seats; }
+    explicit OverrideSeats(std::shared_ptr<const search::Timetable> t)
+        : base_(t), floors_(t->flights()) {}
+    void set(std::int64_t id, std::int32_t seats) {
+        floors_.change(FlightId{id}, available_seats(FlightId{id}), seats);
+        overrides_[id] = seats;
+    }
     std::int32_t available_seats(FlightId id) const override {
         auto it = overrides_.find(id.value());
         return it != overrides_.end() ? it->second : base_.available_seats(id);
     }
+    const search::SeatFloors* floors() const noexcept override { return &floors_; }
 
 private:
     search::TimetableSeatAvailability base_;
+    search::SeatFloors floors_;
     std::map<std::int64_t, std::int32_t> overrides_;
 };
 

@@ -33,6 +33,10 @@ public:
 
     /// Seats still for sale; 0 for a flight this mirror does not know.
     [[nodiscard]] std::int32_t available_seats(FlightId flight) const override;
+    /// Short-flight counters per airport kept with every `set` (issue 13).
+    [[nodiscard]] const search::SeatFloors* floors() const noexcept override {
+        return floors_.get();
+    }
 
     /// Records a count; ignored for unknown flights.
     void set(FlightId flight, std::int32_t available) const;
@@ -75,7 +79,7 @@ public:
 
 private:
     [[nodiscard]] std::optional<std::size_t> index(FlightId flight) const;
-    void store(std::size_t slot, std::int32_t available) const;
+    void store(FlightId flight, std::size_t slot, std::int32_t available) const;
 
     static constexpr std::int32_t kSharedLevel = 10;  // restocks_[10]: levels 10..100
 
@@ -87,6 +91,7 @@ private:
     std::unique_ptr<std::atomic<std::int64_t>[]> changed_;
     std::size_t size_ = 0;
     mutable std::array<std::atomic<std::uint64_t>, kSharedLevel + 1> restocks_{};
+    std::unique_ptr<search::SeatFloors> floors_;  // null with repeated ids
 };
 
 }  // namespace flightbook::flights

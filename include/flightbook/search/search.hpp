@@ -15,6 +15,8 @@
 
 namespace flightbook::search {
 
+class CompletionIndex;
+
 /// One itinerary: 1 to 4 legs. Plain value type.
 struct Itinerary {
     std::vector<FlightId> flights;        ///< Legs in travel order.
@@ -52,6 +54,19 @@ struct SearchResult {
                                                     const SeatAvailability& seats,
                                                     const SearchQuery& query,
                                                     const SearchRules& rules = {});
+
+/// The same answer, counted with a last-two-legs index (issue 13) where that
+/// is exact: `index` must serve this `timetable` and `rules`
+/// (`CompletionIndex::serves`) and `seats.floors()` must describe this
+/// timetable's airports; `seats` of at most `SeatFloors::kLevels`. Otherwise,
+/// and with `index == nullptr`, this is exactly the search above. The
+/// answer is always the same as without the index (docs/search.md, "Counting
+/// with the completion index", gives the proof); only the time differs.
+[[nodiscard]] Result<SearchResult> find_itineraries(const Timetable& timetable,
+                                                    const SeatAvailability& seats,
+                                                    const SearchQuery& query,
+                                                    const SearchRules& rules,
+                                                    const CompletionIndex* index);
 
 /// Range checks shared by every search implementation.
 [[nodiscard]] Status validate(const SearchQuery& query);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "flightbook/search/seat_floors.hpp"
 #include "flightbook/search/timetable.hpp"
 #include "flightbook/types.hpp"
 
@@ -21,6 +22,11 @@ public:
     virtual ~SeatAvailability() = default;
     /// Seats still for sale on `flight`; 0 (or less) for an unknown flight.
     [[nodiscard]] virtual std::int32_t available_seats(FlightId flight) const = 0;
+    /// Optional per-airport short-flight counters kept in step with
+    /// `available_seats` (issue 13), or nullptr when this source has none:
+    /// then a search never counts from the completion index and reads every
+    /// leg's seats itself, exactly as without an index.
+    [[nodiscard]] virtual const SeatFloors* floors() const noexcept { return nullptr; }
 };
 
 /// Answers `total_seats - booked_seats` from the flights inside a timetable
@@ -31,10 +37,12 @@ class TimetableSeatAvailability final : public SeatAvailability {
 public:
     explicit TimetableSeatAvailability(std::shared_ptr<const Timetable> timetable);
     [[nodiscard]] std::int32_t available_seats(FlightId flight) const override;
+    [[nodiscard]] const SeatFloors* floors() const noexcept override { return floors_.get(); }
 
 private:
     std::shared_ptr<const Timetable> timetable_;
-    std::vector<std::int32_t> counts_;  // aligned with timetable_->flights()
+    std::vector<std::int32_t> counts_;    // aligned with timetable_->flights()
+    std::unique_ptr<SeatFloors> floors_;  // the counts never change, nor do these
 };
 
 }  // namespace flightbook::search

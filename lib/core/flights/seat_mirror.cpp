@@ -27,7 +27,10 @@ SeatMirror::SeatMirror(const std::vector<Flight>& flights)
     // Schedules come from a table keyed by id or a validated timetable, so
     // duplicates do not occur; if they did, the mirror would answer 0 seats
     // (an unknown flight), never more than the truth.
-    if (auto index = FlightIndex::build(ids)) ids_ = std::move(index).value();
+    if (auto index = FlightIndex::build(ids)) {
+        ids_ = std::move(index).value();
+        floors_ = std::make_unique<search::SeatFloors>(flights);
+    }
 }
 
 std::optional<std::size_t> SeatMirror::index(FlightId flight) const {
@@ -41,8 +44,12 @@ std::int32_t SeatMirror::available_seats(FlightId flight) const {
     return i ? counts_[*i].load(std::memory_order_relaxed) : 0;
 }
 
-void SeatMirror::store(std::size_t slot, std::int32_t available) const {
-    const std::int32_t before = counts_[slot].exchange(available, std::memory_order_relaxed);
+void SeatMirror::store(FlightId flight, std::size_t slot, std::int32_t available) const {
+    // The floors rise before the count and fall after it, so a search never
+    // reads a floor better than the counts it could read.
+    if (floors_) floors_->before_store(flight, available);
+    const std::int32_t before = counts_[slot].exchange(available, std::memory_order_acq_rel);
+    if (floors_) floors_->after_store(flight, before);
     if (available <= before) return;
     // Levels before+1 .. available were crossed upwards. The counter moves
     // after the count, so a reader that sees the new counter reads a count
@@ -62,14 +69,14 @@ std::uint64_t SeatMirror::restocks(std::int32_t seats) const {
 }
 
 void SeatMirror::set(FlightId flight, std::int32_t available) const {
-    if (const auto i = index(flight)) store(*i, available);
+    if (const auto i = index(flight)) store(flight, *i, available);
 }
 
 void SeatMirror::set(FlightId flight, std::int32_t available,
                      std::chrono::steady_clock::time_point checked_at) const {
     const auto i = index(flight);
     if (!i) return;
-    store(*i, available);
+    store(flight, *i, available);
     // The count before the time: a reader that sees the new time also sees
     // a count at least this new.
     checked_[*i].store(checked_at.time_since_epoch().count(), std::memory_order_release);
@@ -95,7 +102,7 @@ void SeatMirror::note_change(FlightId flight, std::int32_t available,
     std::int64_t seen = changed_[*i].load(std::memory_order_relaxed);
     while (seen < at && !changed_[*i].compare_exchange_weak(seen, at, std::memory_order_release)) {
     }
-    store(*i, available);
+    store(flight, *i, available);
 }
 
 bool SeatMirror::unchanged_since(FlightId flight,

@@ -7,6 +7,9 @@
 // price and duration against the K-th best itinerary found so far.
 // Every pruning rule only drops branches that provably cannot change the
 // page, so the answer equals brute-force enumeration (tests check this).
+// With a `CompletionIndex` (issue 13), `total` is counted first from the
+// index (first legs enumerated, last two legs counted by window), and the
+// page search then prunes by bound from the first full heap.
 #include "flightbook/search/search.hpp"
 
 #include <algorithm>
@@ -15,12 +18,16 @@
 #include <span>
 
 #include "core/search/itinerary_key.hpp"
+#include "flightbook/search/completion_index.hpp"
 
 namespace flightbook::search {
 namespace {
 
 constexpr std::int64_t kInf = std::numeric_limits<std::int64_t>::max() / 4;
 constexpr std::int64_t kDaySeconds = 86'400;
+// Above this many two-leg windows counted without reaching the cap, the
+// rounds count instead (their enumeration is then cheaper; docs/benchmarks.md).
+constexpr std::int64_t kMaxIndexWindows = 4'000;
 
 // Per-airport lower bounds towards the destination of the current query.
 // `stamp` says which query wrote the entry, so the arrays are never cleared.
@@ -72,6 +79,35 @@ struct Scratch {
     // where d has a route to the destination and is not the source.
     std::vector<const Route*> via;
     std::vector<Candidate> heap;
+    // Per airport b, the completion-index node (destination, b) of this query.
+    struct NodeMemo {
+        std::uint32_t stamp = 0;
+        CompletionIndex::Node node;
+    };
+    std::vector<NodeMemo> nodes;
+    // Per leg L2 (a -> b): the itineraries that continue it with two more
+    // legs, counted in this query (stamp = epoch). The count depends on L2
+    // alone (its window, b, and the stops to avoid: the source and a), and
+    // many first legs share the same second legs.
+    struct CountMemo {
+        std::uint32_t stamp = 0;
+        std::uint32_t count = 0;
+    };
+    std::vector<CountMemo> counts;  // indexed by position in the by-time departures
+    // Per airport a: the sum of the terms of a's departures [begin, end),
+    // the last window of second legs summed at a in this query.
+    struct SlidingSum {
+        std::uint32_t stamp = 0;
+        std::uint32_t begin = 0;
+        std::uint32_t end = 0;
+        std::uint64_t sum = 0;
+    };
+    std::vector<SlidingSum> sliding;
+    // The first legs' routes of one round, with their bounds (page search).
+    std::vector<std::pair<std::int64_t, const Route*>> first_routes;
+    // The last seat floors checked against this timetable, and the answer.
+    const SeatFloors* floors = nullptr;
+    bool floors_match = false;
 };
 
 Scratch& scratch_for(const Timetable& t) {
@@ -82,6 +118,10 @@ Scratch& scratch_for(const Timetable& t) {
         s.bounds.assign(t.airport_count(), AirportBounds{});
         s.reach.assign(t.airport_count(), Reach{});
         s.feasible.assign(t.leg_count(), Scratch::Memo{});
+        s.nodes.assign(t.airport_count(), Scratch::NodeMemo{});
+        s.counts.assign(t.leg_count(), Scratch::CountMemo{});
+        s.sliding.assign(t.airport_count(), Scratch::SlidingSum{});
+        s.floors = nullptr;
         s.epoch = 0;
     }
     ++s.epoch;
@@ -109,11 +149,20 @@ public:
           time_base_(t.time_base()),
           day_start_(to_unix_seconds(UtcTime{q.date}) - time_base_),
           dep_(t.departures()),
-          leg_(t.legs()) {}
+          leg_(t.legs()),
+          by_time_base_(t.airport_count() > 0 ? t.departures_from(0).data() : nullptr) {}
+
+    // Counts with `index` (when the result is exact, see count_with_index)
+    // before the page search.
+    void use_index(const CompletionIndex* index, const SeatFloors* floors) {
+        index_ = index;
+        floors_ = floors;
+    }
 
     SearchResult run() {
         compute_bounds();
         visited_[0] = src_;
+        if (index_ != nullptr) count_known_ = count_with_index();
         const int max_legs = q_.max_stops + 1;
         for (int legs = 1; legs <= max_legs; ++legs) {
             legs_ = legs;
@@ -128,6 +177,178 @@ public:
     }
 
 private:
+    // ---- Counting with the completion index (docs/search.md) ----------------
+
+    bool seat_ok(LegIndex l) const {
+        return seats_.available_seats(FlightId{leg_[l].id}) >= q_.seats;
+    }
+
+    // Legs of route `r` departing in [lo, hi] (seats not checked).
+    std::pair<LegIndex, LegIndex> route_window(const Route& r, std::int64_t lo,
+                                               std::int64_t hi) const {
+        const std::int32_t* a = std::lower_bound(dep_ + r.first_leg, dep_ + r.end_leg, lo);
+        const std::int32_t* b = std::upper_bound(a, dep_ + r.end_leg, hi);
+        return {static_cast<LegIndex>(a - dep_), static_cast<LegIndex>(b - dep_)};
+    }
+
+    // Itineraries ... -> a -> destination whose last leg departs in [lo, hi].
+    std::uint64_t one_leg(AirportIndex a, std::int64_t lo, std::int64_t hi) {
+        const auto [first, last] = route_window(t_.route(bounds_[a].to_destination), lo, hi);
+        if (arrivals_ok_) return last - first;
+        std::uint64_t n = 0;
+        for (LegIndex l = first; l < last; ++l) n += seat_ok(l) ? 1U : 0U;
+        return n;
+    }
+
+    // Two-leg completions b -> x -> destination through x = `via_airport`,
+    // first leg departing in [lo, hi], seats not checked: what the index
+    // counted for that middle stop.
+    std::uint64_t through(AirportIndex b, AirportIndex via_airport, std::int64_t lo,
+                          std::int64_t hi) {
+        if (reach_[via_airport].stamp1 != epoch_) return 0;
+        const auto to = t_.route_destinations_from(b);
+        const auto it = std::lower_bound(to.begin(), to.end(), via_airport);
+        if (it == to.end() || *it != via_airport) return 0;
+        const Route& bx = t_.routes_from(b)[static_cast<std::size_t>(it - to.begin())];
+        const Route& xd = t_.route(bounds_[via_airport].to_destination);
+        const auto [first, last] = route_window(bx, lo, hi);
+        std::uint64_t n = 0;
+        for (LegIndex l = first; l < last; ++l) {
+            const auto [f2, l2] =
+                route_window(xd, leg_[l].arrival + mct_, leg_[l].arrival + max_layover_);
+            n += l2 - f2;
+        }
+        return n;
+    }
+
+    // Itineraries ... -> b -> x -> destination whose leg from b departs in
+    // [lo, hi], with x neither the source nor `other` (the stop before b,
+    // or the source again for three-leg itineraries).
+    std::uint64_t two_legs(AirportIndex b, std::int64_t lo, std::int64_t hi, AirportIndex other) {
+        if (arrivals_ok_ && floors_->departures_have(b, q_.seats)) {
+            // Every leg out of b and into the destination has the seats: the
+            // index count is exact up to the revisits it cannot see, which
+            // are exactly the completions through the source or `other`.
+            Scratch::NodeMemo& memo = scratch_.nodes[b];
+            if (memo.stamp != epoch_) {
+                memo.stamp = epoch_;
+                memo.node = index_->node(dst_, b);
+            }
+            std::uint64_t n = index_->count(memo.node, lo, hi);
+            if (n == 0) return 0;
+            n -= through(b, src_, lo, hi);
+            if (other != src_) n -= through(b, other, lo, hi);
+            return n;
+        }
+        // Otherwise leg by leg, seats checked.
+        std::uint64_t n = 0;
+        const auto times = t_.departure_times_from(b);
+        const auto legs = t_.departures_from(b);
+        const auto to = t_.departure_destinations_from(b);
+        std::size_t i = static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), lo) -
+                                                 times.begin());
+        for (; i < times.size() && times[i] <= hi; ++i) {
+            const AirportIndex x = to[i];
+            if (x == dst_ || x == src_ || x == other || reach_[x].stamp1 != epoch_) continue;
+            if (!seat_ok(legs[i])) continue;
+            const LegInfo& l = leg_[legs[i]];
+            const auto [f2, l2] = route_window(t_.route(bounds_[x].to_destination),
+                                               l.arrival + mct_, l.arrival + max_layover_);
+            for (LegIndex m = f2; m < l2; ++m) n += seat_ok(m) ? 1U : 0U;
+        }
+        return n;
+    }
+
+    // The four-leg itineraries continuing with a second leg L2 from `a`
+    // (position `j` in a's departures by time): the memoized term of L2.
+    std::uint64_t second_leg_term(AirportIndex a, std::size_t j, bool a_floor_ok,
+                                  std::int64_t& windows) {
+        const std::size_t pos = by_time_pos(a) + j;
+        Scratch::CountMemo& memo = scratch_.counts[pos];
+        if (memo.stamp == epoch_) return memo.count;
+        memo.stamp = epoch_;
+        memo.count = 0;
+        const LegIndex l = t_.departures_from(a)[j];
+        const AirportIndex b = leg_[l].to;
+        if (b == dst_ || b == src_ || reach_[b].stamp2 != epoch_) return 0;
+        if (!(a_floor_ok || seat_ok(l))) return 0;
+        ++windows;
+        // At most kTotalCap + 1 matter; more would not fit 32 bits.
+        memo.count = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+            two_legs(b, leg_[l].arrival + mct_, leg_[l].arrival + max_layover_, a), kTotalCap + 1));
+        return memo.count;
+    }
+
+    std::size_t by_time_pos(AirportIndex a) const {
+        return static_cast<std::size_t>(t_.departures_from(a).data() - by_time_base_);
+    }
+
+    // Σ of second_leg_term over the departures from `a` in [lo, hi]. First
+    // legs come in departure order, so the windows at one airport mostly
+    // slide forward: the sum of the previous window at `a` is adjusted at
+    // both ends instead of being summed again (each term once per query).
+    // Stops adding once `total_before` plus the sum passes kTotalCap (the
+    // window state stays consistent: its sum covers [begin, end)).
+    std::uint64_t second_legs(AirportIndex a, std::int64_t lo, std::int64_t hi,
+                              std::uint64_t total_before, std::int64_t& windows) {
+        const auto times = t_.departure_times_from(a);
+        const bool a_floor_ok = floors_->departures_have(a, q_.seats);
+        const auto jl = static_cast<std::uint32_t>(
+            std::lower_bound(times.begin(), times.end(), lo) - times.begin());
+        const auto jh = static_cast<std::uint32_t>(
+            std::upper_bound(times.begin() + jl, times.end(), hi) - times.begin());
+        Scratch::SlidingSum& w = scratch_.sliding[a];
+        if (w.stamp != epoch_ || jl < w.begin || jl > w.end || jh < w.end) {
+            w.stamp = epoch_;
+            w.begin = jl;
+            w.end = jl;
+            w.sum = 0;
+        }
+        for (; w.begin < jl; ++w.begin) w.sum -= second_leg_term(a, w.begin, a_floor_ok, windows);
+        for (; w.end < jh && total_before + w.sum <= kTotalCap; ++w.end) {
+            w.sum += second_leg_term(a, w.end, a_floor_ok, windows);
+        }
+        return w.sum;
+    }
+
+    // Sets known_total_ to min(total, kTotalCap + 1) by enumerating first
+    // legs (and first two legs for four-leg itineraries) and counting the
+    // rest from the index. False when it gave up (too many first-two-leg
+    // combinations without reaching the cap): the rounds then count.
+    bool count_with_index() {
+        const int max_legs = q_.max_stops + 1;
+        arrivals_ok_ = floors_->arrivals_have(dst_, q_.seats);
+        const bool src_floor_ok = floors_->departures_have(src_, q_.seats);
+        std::uint64_t total = 0;
+        std::int64_t windows = 0;
+        const auto times = t_.departure_times_from(src_);
+        const auto legs = t_.departures_from(src_);
+        const auto to = t_.departure_destinations_from(src_);
+        std::size_t i = static_cast<std::size_t>(
+            std::lower_bound(times.begin(), times.end(), day_start_) - times.begin());
+        for (; i < times.size() && times[i] < day_start_ + kDaySeconds; ++i) {
+            const AirportIndex a = to[i];
+            const LegIndex l1 = legs[i];
+            if (a == dst_) {
+                total += src_floor_ok || seat_ok(l1) ? 1U : 0U;
+                continue;
+            }
+            const bool two = max_legs >= 2 && reach_[a].stamp1 == epoch_;
+            const bool three = max_legs >= 3 && reach_[a].stamp2 == epoch_;
+            const bool four = max_legs >= 4 && three_leg_bounds(a).reach3;
+            if (!(two || three || four) || !(src_floor_ok || seat_ok(l1))) continue;
+            const std::int64_t lo = leg_[l1].arrival + mct_;
+            const std::int64_t hi = leg_[l1].arrival + max_layover_;
+            if (two) total += one_leg(a, lo, hi);
+            if (three) total += two_legs(a, lo, hi, src_);
+            if (four) total += second_legs(a, lo, hi, total, windows);
+            if (total > kTotalCap) break;
+            if (windows > kMaxIndexWindows) return false;
+        }
+        known_total_ = static_cast<std::int64_t>(std::min<std::uint64_t>(total, kTotalCap + 1));
+        return true;
+    }
+
     void compute_bounds() {
         const auto into_dst = t_.incoming(dst_);
         for (const InRoute& in : into_dst) {
@@ -313,6 +534,10 @@ private:
                 if (!is_visited(rt.to, D)) visit_route<R, D>(rt, lo, hi, price_so_far);
             }
         } else if constexpr (D == 0) {
+            if (count_known_) {
+                visit_first_routes_best_first<R>(a, lo, hi);
+                return;
+            }
             // First legs: route by route, so whole routes can be cut by price.
             for (const Route& rt : t_.routes_from(a)) {
                 if (rt.to == dst_ || is_visited(rt.to, D) || !reachable(rt.to, R - 1)) {
@@ -333,6 +558,32 @@ private:
                 if (b == dst_ || is_visited(b, D) || !reachable(b, R - 1)) continue;
                 try_leg<R, D>(legs[i], b, price_so_far, rest_time(b, R - 1), rest_price(b, R - 1));
             }
+        }
+    }
+
+    // With the total already counted, only the page is searched: the first
+    // legs' routes are visited in order of their lower bound on the sort key,
+    // so the heap fills with good itineraries early and the bound cuts the
+    // rest sooner; once a route's bound exceeds the k-th best, so do those of
+    // all later routes. The order does not change the answer (the heap keeps
+    // the best k under a total order; each cut is the one of visit_route).
+    template <int R>
+    void visit_first_routes_best_first(AirportIndex a, std::int64_t lo, std::int64_t hi) {
+        const bool cheapest = q_.sort_by == SortBy::kCheapest;
+        auto& order = scratch_.first_routes;
+        order.clear();
+        for (const Route& rt : t_.routes_from(a)) {
+            if (rt.to == dst_ || is_visited(rt.to, 0) || !reachable(rt.to, R - 1)) continue;
+            const std::int64_t bound = cheapest
+                                           ? rt.min_price_cents + rest_price(rt.to, R - 1)
+                                           : (rt.min_block_seconds + rest_time(rt.to, R - 1)) / 60;
+            order.emplace_back(bound, &rt);
+        }
+        std::sort(order.begin(), order.end(),
+                  [](const auto& x, const auto& y) { return x.first < y.first; });
+        for (const auto& [bound, rt] : order) {
+            if (pruning() && bound > kth().primary) break;
+            visit_route<R, 0>(*rt, lo, hi, 0);
         }
     }
 
@@ -377,7 +628,13 @@ private:
         } else if constexpr (R == 3) {
             if (!can_finish_in_two(l, b)) return;
         }
-        if (seats_.available_seats(FlightId{leg_[l].id}) < q_.seats) return;
+        // (The floors, when the index is used, spare the seat lookup of a leg
+        // out of an airport none of whose flights is short.)
+        if (!(floors_ != nullptr &&
+              floors_->departures_have(visited_[static_cast<std::size_t>(D)], q_.seats)) &&
+            seats_.available_seats(FlightId{leg_[l].id}) < q_.seats) {
+            return;
+        }
         legs_path_[D] = l;
         if constexpr (D == 0) first_dep_ = leg_[l].departure;
         if constexpr (R == 1) {
@@ -404,7 +661,8 @@ private:
         const bool cheapest = q_.sort_by == SortBy::kCheapest;
         const std::int64_t primary = cheapest ? price : minutes;
         if (heap.size() >= k_) {
-            pruning_ = count_ > kTotalCap;
+            // With the total counted already, the page alone is left.
+            pruning_ = count_known_ || count_ > kTotalCap;
             // Strictly worse than the k-th best on the first key: cannot enter.
             if (primary > heap.front().primary) return;
         }
@@ -432,8 +690,9 @@ private:
         auto& heap = scratch_.heap;
         std::sort_heap(heap.begin(), heap.end(), candidate_less);
         SearchResult out;
-        out.total = static_cast<int>(std::min<std::int64_t>(count_, kTotalCap));
-        out.total_capped = count_ > kTotalCap;
+        const std::int64_t count = count_known_ ? known_total_ : count_;
+        out.total = static_cast<int>(std::min<std::int64_t>(count, kTotalCap));
+        out.total_capped = count > kTotalCap;
         for (std::size_t i = static_cast<std::size_t>(q_.offset); i < heap.size(); ++i) {
             out.paths.push_back(to_itinerary(t_, heap[i], q_.sort_by));
         }
@@ -456,10 +715,16 @@ private:
     std::int64_t day_start_;
     const std::int32_t* dep_;
     const LegInfo* leg_;
+    const LegIndex* by_time_base_;  // departures_from(0).data(): positions are offsets
     int legs_ = 1;
     std::int64_t first_dep_ = 0;
     std::int64_t count_ = 0;
     bool pruning_ = false;
+    const CompletionIndex* index_ = nullptr;
+    const SeatFloors* floors_ = nullptr;
+    bool arrivals_ok_ = false;  // every leg into the destination has the seats
+    bool count_known_ = false;  // known_total_ holds the count
+    std::int64_t known_total_ = 0;
     std::array<LegIndex, 4> legs_path_{};
     std::array<AirportIndex, 5> visited_{};
 };
@@ -480,6 +745,12 @@ Status validate(const SearchQuery& q) {
 
 Result<SearchResult> find_itineraries(const Timetable& timetable, const SeatAvailability& seats,
                                       const SearchQuery& query, const SearchRules& rules) {
+    return find_itineraries(timetable, seats, query, rules, nullptr);
+}
+
+Result<SearchResult> find_itineraries(const Timetable& timetable, const SeatAvailability& seats,
+                                      const SearchQuery& query, const SearchRules& rules,
+                                      const CompletionIndex* index) {
     FLIGHTBOOK_TRY_STATUS(validate(query));
     FLIGHTBOOK_TRY_STATUS(validate(rules));
     const auto src = timetable.airport_index(query.source);
@@ -487,6 +758,17 @@ Result<SearchResult> find_itineraries(const Timetable& timetable, const SeatAvai
     if (!src || !dst) return SearchResult{};
     Scratch& scratch = scratch_for(timetable);
     Searcher s(timetable, seats, query, rules, scratch, *src, *dst);
+    const SeatFloors* floors = seats.floors();
+    if (index != nullptr && floors != nullptr && index->serves(timetable, rules) &&
+        query.seats <= SeatFloors::kLevels && query.max_stops >= 2) {
+        // The floors are read by this timetable's airport indices: check
+        // once per (timetable, floors) pair that they number airports alike.
+        if (scratch.floors != floors) {
+            scratch.floors = floors;
+            scratch.floors_match = floors->matches(timetable);
+        }
+        if (scratch.floors_match) s.use_index(index, floors);
+    }
     return s.run();
 }
 

@@ -7,6 +7,7 @@ TimetableSeatAvailability::TimetableSeatAvailability(std::shared_ptr<const Timet
     if (!timetable_) return;
     counts_.reserve(timetable_->flights().size());
     for (const Flight& f : timetable_->flights()) counts_.push_back(f.available_seats());
+    floors_ = std::make_unique<SeatFloors>(timetable_->flights());
 }
 
 std::int32_t TimetableSeatAvailability::available_seats(FlightId flight) const {
