@@ -61,7 +61,11 @@ for preset in $FLIGHTBOOK_TEST_SANITIZERS; do
               labels="contract|api|stress|concurrent" ;;
         *) die "unknown sanitizer preset $preset" ;;
     esac
-    FLIGHTBOOK_BUILD_TARGETS="$targets" scripts/build.sh "$preset" -DFLIGHTBOOK_BUILD_EXAMPLES=OFF
+    # One-off builds: unity libraries and precompiled test headers
+    # (FLIGHTBOOK_FAST_BUILD): fewer, larger compiler runs; ccache can reuse
+    # precompiled headers only with this sloppiness.
+    CCACHE_SLOPPINESS=pch_defines,time_macros FLIGHTBOOK_BUILD_TARGETS="$targets" \
+        scripts/build.sh "$preset" -DFLIGHTBOOK_BUILD_EXAMPLES=OFF -DFLIGHTBOOK_FAST_BUILD=ON
     phase_done "the $preset build"
     log "running the suites under $preset"
     # contract-memory and concurrent are subsets of suites run in full here.

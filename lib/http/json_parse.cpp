@@ -29,7 +29,7 @@ simdjson::dom::parser& thread_parser(std::size_t max_depth) {
     return parser;
 }
 
-Error invalid(std::string message) {
+Error invalid_json(std::string message) {
     return Error{ErrorCode::kInvalidArgument, std::move(message)};
 }
 
@@ -40,7 +40,7 @@ Result<JsonValue> convert_object(simdjson::dom::object object) {
     std::unordered_set<std::string_view> seen;
     for (const auto field : object) {
         if (!seen.insert(field.key).second) {
-            return invalid(
+            return invalid_json(
                 fmt::format("duplicate key '{}' in JSON object", field.key.substr(0, 64)));
         }
         auto value = convert(field.value);
@@ -77,27 +77,27 @@ Result<JsonValue> convert(simdjson::dom::element element) {
             return convert_object(object);
         }
     }
-    return invalid("unsupported JSON value");
+    return invalid_json("unsupported JSON value");
 }
 
 }  // namespace
 
 Result<JsonValue> parse_json(std::string_view text, JsonParseOptions options) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        return invalid("request body is empty; expected JSON");
+        return invalid_json("request body is empty; expected JSON");
     }
     auto& parser = thread_parser(options.max_depth);
     simdjson::dom::element root;
     const auto error = parser.parse(text.data(), text.size(), true).get(root);
     if (error == simdjson::DEPTH_ERROR) {
-        return invalid(fmt::format("JSON nested deeper than {} levels", options.max_depth));
+        return invalid_json(fmt::format("JSON nested deeper than {} levels", options.max_depth));
     }
     if (error == simdjson::NUMBER_OUT_OF_RANGE) {
-        return invalid("JSON number out of range");
+        return invalid_json("JSON number out of range");
     }
-    if (error == simdjson::UTF8_ERROR) return invalid("request body is not valid UTF-8");
+    if (error == simdjson::UTF8_ERROR) return invalid_json("request body is not valid UTF-8");
     if (error != simdjson::SUCCESS) {
-        return invalid(
+        return invalid_json(
             fmt::format("request body is not valid JSON ({})", simdjson::error_message(error)));
     }
     return convert(root);
@@ -106,7 +106,7 @@ Result<JsonValue> parse_json(std::string_view text, JsonParseOptions options) {
 Result<JsonObject> parse_object(std::string_view text, JsonParseOptions options) {
     auto value = parse_json(text, options);
     if (!value) return std::move(value).error();
-    if (value->as_object() == nullptr) return invalid("request body must be a JSON object");
+    if (value->as_object() == nullptr) return invalid_json("request body must be a JSON object");
     return *value->as_object();
 }
 

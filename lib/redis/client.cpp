@@ -14,13 +14,6 @@ namespace flightbook::redis {
 
 namespace {
 
-timeval to_timeval(std::int64_t ms) {
-    timeval tv{};
-    tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms / 1000);
-    tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms % 1000) * 1000);
-    return tv;
-}
-
 // Copies a hiredis reply into a Reply; an error reply (at any depth) becomes an Error.
 Result<Reply> convert(const redisReply& r) {
     Reply out;

@@ -1,8 +1,10 @@
 #pragma once
-// Owning handles for hiredis' C objects. The deleters are defined once, here.
+// Owning handles for hiredis' C objects, and the conversion of our
+// millisecond timeouts to hiredis' timeval. Defined once, here.
 
 #include <hiredis/hiredis.h>
 
+#include <cstdint>
 #include <memory>
 
 namespace flightbook::redis {
@@ -16,5 +18,12 @@ struct RedisReplyDeleter {
 
 using RedisContextPtr = std::unique_ptr<redisContext, RedisContextDeleter>;
 using RedisReplyPtr = std::unique_ptr<redisReply, RedisReplyDeleter>;
+
+inline timeval to_timeval(std::int64_t ms) {
+    timeval tv{};
+    tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms / 1000);
+    tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms % 1000) * 1000);
+    return tv;
+}
 
 }  // namespace flightbook::redis

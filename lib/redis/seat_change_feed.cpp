@@ -17,13 +17,6 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kStopCheck{50};
 
-timeval to_timeval(std::int64_t ms) {
-    timeval tv{};
-    tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms / 1000);
-    tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms % 1000) * 1000);
-    return tv;
-}
-
 // Writes what hiredis has buffered; the socket has a write timeout, and a
 // command is a few dozen bytes, so a handful of rounds always suffices.
 bool flush(redisContext* ctx) {

@@ -67,6 +67,9 @@ struct BookingLeg {
     friend bool operator==(const BookingLeg&, const BookingLeg&) = default;
 };
 
+/// The `reason` of a status change that records an outcome: "<code>: <message>".
+[[nodiscard]] std::string status_reason(std::string_view code, std::string_view message);
+
 /// One row of a booking's status history.
 struct StatusChange {
     std::optional<BookingStatus> from;  ///< nullopt for the creation row.

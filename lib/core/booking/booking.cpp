@@ -20,6 +20,10 @@ constexpr std::array<std::string_view, 4> kEventVerbs{"be confirmed", "fail", "e
 
 }  // namespace
 
+std::string status_reason(std::string_view code, std::string_view message) {
+    return fmt::format("{}: {}", code, message);
+}
+
 std::string_view to_string(BookingStatus status) noexcept {
     return kStatusNames[static_cast<std::size_t>(status)];
 }

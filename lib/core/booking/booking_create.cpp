@@ -21,10 +21,6 @@ bool is_transient(ErrorCode code) {
            code == ErrorCode::kResourceExhausted || code == ErrorCode::kInternal;
 }
 
-std::string reason_of(std::string_view code, std::string_view message) {
-    return fmt::format("{}: {}", code, message);
-}
-
 CreateAnswer refused(std::string_view code, std::string message) {
     return CreateAnswer{CreateOutcome::kFailed, std::string(code), std::move(message), std::nullopt,
                         std::nullopt};
@@ -288,8 +284,9 @@ Result<CreateAnswer> BookingService::finish_charged(Booking b, std::string payme
     }
 
     for (int i = 0;; ++i) {
-        auto confirmed = apply_event(b, BookingEvent::kConfirm,
-                                     reason_of("confirmed", "payment " + payment_id + " charged"));
+        auto confirmed =
+            apply_event(b, BookingEvent::kConfirm,
+                        status_reason("confirmed", "payment " + payment_id + " charged"));
         if (confirmed) {
             b = std::move(*confirmed);
             break;
@@ -315,7 +312,7 @@ Result<CreateAnswer> BookingService::finish_charged(Booking b, std::string payme
 Result<CreateAnswer> BookingService::end_booking(Booking b, BookingEvent event, std::string code,
                                                  std::string message, bool cleaned_up) {
     for (int i = 0; i < kCasAttempts; ++i) {
-        auto ended = apply_event(b, event, reason_of(code, message));
+        auto ended = apply_event(b, event, status_reason(code, message));
         if (ended) {
             b = std::move(*ended);
             if (cleaned_up) {

@@ -7,13 +7,6 @@
 #include "flightbook/booking/booking_service.hpp"
 
 namespace flightbook::booking {
-namespace {
-
-std::string reason_of(std::string_view code, std::string_view message) {
-    return fmt::format("{}: {}", code, message);
-}
-
-}  // namespace
 
 Result<ReconcileReport> BookingService::reconcile_once(std::size_t limit) {
     ReconcileReport report;
@@ -73,7 +66,8 @@ bool BookingService::reconcile_pending(Booking b, ReconcileReport& report) {
         if (sold) {
             auto confirmed = apply_event(
                 b, BookingEvent::kConfirm,
-                reason_of("confirmed", fmt::format("reconciled: payment {} was charged", paid.id)));
+                status_reason("confirmed",
+                              fmt::format("reconciled: payment {} was charged", paid.id)));
             if (!confirmed) {
                 skip();
                 return true;
@@ -96,10 +90,11 @@ bool BookingService::reconcile_pending(Booking b, ReconcileReport& report) {
         }
         auto expired = apply_event(
             b, BookingEvent::kExpire,
-            reason_of("hold_expired",
-                      fmt::format("reconciled: the seat hold ended before payment {} was known; "
-                                  "the payment {}",
-                                  paid.id, refunded ? "is refunded" : "will be refunded")));
+            status_reason(
+                "hold_expired",
+                fmt::format("reconciled: the seat hold ended before payment {} was known; "
+                            "the payment {}",
+                            paid.id, refunded ? "is refunded" : "will be refunded")));
         if (!expired) {
             skip();
             return true;
@@ -128,11 +123,12 @@ bool BookingService::reconcile_pending(Booking b, ReconcileReport& report) {
         if (p.status == payment::PaymentStatus::kTimeout) code = "payment_timeout";
     }
     const bool past_expiry = clock_.now() >= b.hold_expires_at;
-    auto ended = past_expiry
-                     ? apply_event(b, BookingEvent::kExpire,
-                                   reason_of("hold_expired",
-                                             "reconciled: the seat hold expired and " + what))
-                     : apply_event(b, BookingEvent::kFail, reason_of(code, "reconciled: " + what));
+    auto ended =
+        past_expiry
+            ? apply_event(
+                  b, BookingEvent::kExpire,
+                  status_reason("hold_expired", "reconciled: the seat hold expired and " + what))
+            : apply_event(b, BookingEvent::kFail, status_reason(code, "reconciled: " + what));
     if (!ended) {
         skip();
         return true;
