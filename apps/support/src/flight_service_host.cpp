@@ -75,6 +75,9 @@ void define_flight_settings(Config& c) {
               "feed vouches for"});
     c.define({"seat-feed-heartbeat-ms", "FLIGHTBOOK_SEAT_FEED_HEARTBEAT_MS", "20",
               "how often the seat-change subscription is checked end to end (its lag bound)"});
+    c.define({"search-index-mb", "FLIGHTBOOK_SEARCH_INDEX_MB", "256",
+              "memory allowed for the completion index built beside each timetable, which "
+              "speeds up hard searches (0: none; ADR 0010)"});
     c.define({"mct-minutes", "FLIGHTBOOK_MCT_MINUTES", "45", "minimum connection time"});
     c.define({"max-layover-minutes", "FLIGHTBOOK_MAX_LAYOVER_MINUTES", "240", "maximum layover"});
 }
@@ -260,8 +263,25 @@ public:
                                    });
         }
         if (subscriber_) subscriber_->start();
+        // Builds the completion index beside each new timetable, off the
+        // request path; searches run without it until it is attached.
+        index_builder_.emplace(std::chrono::seconds{1}, [&service, &log] {
+            auto built = service.ensure_index();
+            if (!built) {
+                log.warn("search_index_not_built", built.error().message);
+            } else if (built->attached) {
+                log.info(
+                    "search_index_attached", "the completion index serves searches",
+                    [&](json::Writer& w) {
+                        w.key("bytes").value(static_cast<std::uint64_t>(built->bytes));
+                        w.key("entries").value(static_cast<std::uint64_t>(built->entries));
+                        w.key("duration_ms").value(static_cast<std::int64_t>(built->took.count()));
+                    });
+            }
+        });
         sweeper_->start();
         reloader_->start();
+        index_builder_->start();
         if (version_watch_) version_watch_->start();
         if (reconciler_) reconciler_->start();
     }
@@ -289,6 +309,7 @@ public:
         if (reconciler_) reconciler_->stop();
         if (version_watch_) version_watch_->stop();
         if (reloader_) reloader_->stop();
+        if (index_builder_) index_builder_->stop();
         if (sweeper_) sweeper_->stop();
         if (subscriber_) subscriber_->stop();
     }
@@ -308,6 +329,7 @@ private:
     std::unique_ptr<redis::SeatChangeSubscriber> subscriber_;  // stops before service_ goes
     std::optional<HoldSweeper> sweeper_;
     std::optional<PeriodicTask> reloader_;
+    std::optional<PeriodicTask> index_builder_;
     std::optional<PeriodicTask> version_watch_;
     std::optional<flights::SeatCounterReconciler> reconciler_;
 };
@@ -335,6 +357,8 @@ Result<std::unique_ptr<ServiceHost>> build_flight_service(
     auto cache_ttl_ms = config.get_int("search-cache-ttl-ms", 1, 86'400'000);
     auto shared_min_us = config.get_int("search-cache-shared-min-us", 0, 60'000'000);
     auto lock_wait_ms = config.get_int("search-cache-lock-wait-ms", 0, 10'000);
+    auto index_mb = config.get_int("search-index-mb", 0, 65'536);
+    if (!usable(index_mb, kName)) return fail(ErrorCode::kInvalidArgument, "invalid settings");
     if (!usable(cache_mb, kName) || !usable(cache_ttl_ms, kName) || !usable(shared_min_us, kName) ||
         !usable(lock_wait_ms, kName)) {
         return fail(ErrorCode::kInvalidArgument, "invalid settings");
@@ -353,6 +377,7 @@ Result<std::unique_ptr<ServiceHost>> build_flight_service(
     fo.cache.ttl = std::chrono::milliseconds{*cache_ttl_ms};
     fo.cache.shared_min_compute = std::chrono::microseconds{*shared_min_us};
     fo.cache.lock_wait = std::chrono::milliseconds{*lock_wait_ms};
+    fo.index_max_bytes = static_cast<std::size_t>(*index_mb) << 20;
     FLIGHTBOOK_TRY_STATUS(flights::validate(fo));
 
     auto host = std::make_unique<FlightServiceHost>(

@@ -23,6 +23,7 @@
 #include "flightbook/ports/seat_change_feed.hpp"
 #include "flightbook/ports/seat_inventory.hpp"
 #include "flightbook/rules.hpp"
+#include "flightbook/search/completion_index.hpp"
 #include "flightbook/search/query.hpp"
 #include "flightbook/search/search.hpp"
 #include "flightbook/search/timetable.hpp"
@@ -49,6 +50,18 @@ struct FlightServiceOptions {
     /// while their timetable and the seat levels they were computed at hold;
     /// every page cut from one is checked as above. `max_bytes` 0: off.
     RouteCacheOptions cache{};
+    /// Memory allowed for the completion index of a timetable (ADR 0010),
+    /// which `ensure_index` builds beside each snapshot so that searches
+    /// count their last two legs instead of enumerating them. 0: none.
+    std::size_t index_max_bytes = std::size_t{256} << 20;
+};
+
+/// What `ensure_index` did.
+struct IndexBuild {
+    bool attached = false;    ///< An index now serves the current snapshot.
+    std::size_t bytes = 0;    ///< Its size.
+    std::size_t entries = 0;  ///< Its departures.
+    std::chrono::milliseconds took{0};
 };
 
 /// Checks `options` against rules.hpp and `search::validate(rules)`.
@@ -168,6 +181,16 @@ public:
     /// search page needs no store read for a leg it vouches for (ADR 0011).
     [[nodiscard]] SeatChangeListener& seat_feed() noexcept { return feed_listener_; }
 
+    /// Builds the completion index of the current snapshot if it has none
+    /// yet and attaches it, unless a reload replaced the snapshot meanwhile.
+    /// Searches never wait for it: until it is attached they run without.
+    /// Call from a background thread after each reload (the services run it
+    /// every second). `attached == false` when there is nothing to do (no
+    /// snapshot, already built, `index_max_bytes` 0, or this snapshot's
+    /// build already failed). Errors: `kResourceExhausted` over the budget
+    /// (reported once per snapshot).
+    [[nodiscard]] Result<IndexBuild> ensure_index();
+
     /// The current timetable snapshot (null before the first `reload`).
     [[nodiscard]] std::shared_ptr<const search::Timetable> timetable() const;
 
@@ -178,8 +201,9 @@ private:
     struct Snapshot {
         std::shared_ptr<const search::Timetable> timetable;
         std::shared_ptr<const SeatMirror> seats;
-        std::int64_t version = 0;      // schedule_version it was built at
-        std::uint64_t generation = 0;  // counts reloads of this process
+        std::int64_t version = 0;                              // schedule_version it was built at
+        std::uint64_t generation = 0;                          // counts reloads of this process
+        std::shared_ptr<const search::CompletionIndex> index;  // attached later
     };
     // search() in flight_search.cpp.
     [[nodiscard]] Result<SearchAnswer> search_uncached(const Snapshot& snap,
@@ -239,7 +263,10 @@ private:
 
     mutable std::mutex snapshot_mutex_;  // guards the pointers only
     Snapshot snapshot_;
-    std::mutex reload_mutex_;  // one rebuild at a time
+    std::mutex reload_mutex_;                    // one rebuild at a time
+    std::mutex index_mutex_;                     // one index build at a time
+    std::uint64_t index_failed_generation_ = 0;  // guarded by index_mutex_
+    metrics::Gauge* m_index_bytes_ = nullptr;
 };
 
 }  // namespace flightbook::flights

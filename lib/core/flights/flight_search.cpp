@@ -60,8 +60,8 @@ Result<SearchAnswer> FlightService::search(const search::SearchQuery& query) {
 Result<SearchAnswer> FlightService::search_uncached(const Snapshot& snap,
                                                     const search::SearchQuery& query) {
     for (int round = 1;; ++round) {
-        FLIGHTBOOK_TRY(
-            found, search::find_itineraries(*snap.timetable, *snap.seats, query, options_.rules));
+        FLIGHTBOOK_TRY(found, search::find_itineraries(*snap.timetable, *snap.seats, query,
+                                                       options_.rules, snap.index.get()));
         SearchAnswer answer{std::move(found), snap.timetable, snap.seats};
         if (!options_.verify_page_seats) return answer;
 
@@ -169,7 +169,8 @@ Result<SearchAnswer> FlightService::search_cached(const Snapshot& snap,
         search::SearchQuery top = query;
         top.offset = 0;
         top.limit = d;
-        return search::find_itineraries(*snap.timetable, *snap.seats, top, options_.rules);
+        return search::find_itineraries(*snap.timetable, *snap.seats, top, options_.rules,
+                                        snap.index.get());
     };
     FLIGHTBOOK_TRY(found, cache_.find(key, page_end, depth, *snap.seats, query.seats, compute));
     if (auto page = cut_page(snap, *found.list, query)) {

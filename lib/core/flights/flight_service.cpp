@@ -72,6 +72,12 @@ FlightService::FlightService(FlightRepository& flights, SeatInventory& seats, co
                                 ->counter("flightbook_seat_feed_sessions_total",
                                           "Subscriptions to the seat-change feed started", {})
                                 .with({});
+        m_index_bytes_ = &registry_
+                              ->gauge("flightbook_search_index_bytes",
+                                      "Memory of the completion index serving searches (0: none "
+                                      "attached yet)",
+                                      {})
+                              .with({});
         m_store_reads_ = &registry_
                               ->counter("flightbook_search_seat_reads_total",
                                         "Legs of search pages read again from the seat store: "
@@ -89,6 +95,36 @@ FlightService::Snapshot FlightService::snapshot() const {
 
 std::shared_ptr<const search::Timetable> FlightService::timetable() const {
     return snapshot().timetable;
+}
+
+Result<IndexBuild> FlightService::ensure_index() {
+    if (options_.index_max_bytes == 0) return IndexBuild{};
+    std::lock_guard build_lock(index_mutex_);
+    const Snapshot snap = snapshot();
+    if (!snap.timetable || snap.index || index_failed_generation_ == snap.generation) {
+        return IndexBuild{};
+    }
+    const auto start = clock_.steady_now();
+    search::CompletionIndex::Options o;
+    o.memory_budget_bytes = options_.index_max_bytes;
+    auto built = search::CompletionIndex::build(snap.timetable, options_.rules, o);
+    if (!built) {
+        index_failed_generation_ = snap.generation;
+        return fail(std::move(built).error());
+    }
+    IndexBuild report{
+        false, (*built)->memory_bytes(), (*built)->entry_count(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.steady_now() - start)};
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        // A reload while building: this index serves a timetable no longer
+        // searched; the next call builds one for the new snapshot.
+        if (snapshot_.generation != snap.generation) return IndexBuild{};
+        snapshot_.index = std::move(*built);
+    }
+    if (m_index_bytes_ != nullptr) m_index_bytes_->set(static_cast<double>(report.bytes));
+    report.attached = true;
+    return report;
 }
 
 Status FlightService::reload() {
@@ -120,12 +156,13 @@ Status FlightService::reload_at(std::int64_t version) {
     if (!timetable) return fail(std::move(timetable).error());
     {
         std::lock_guard lock(snapshot_mutex_);
-        snapshot_ =
-            Snapshot{std::move(*timetable), std::move(mirror), version, snapshot_.generation + 1};
+        snapshot_ = Snapshot{std::move(*timetable), std::move(mirror), version,
+                             snapshot_.generation + 1, nullptr};
     }
     // The old snapshot's route lists can no longer be asked for (their
     // generation is gone); free their memory now.
     cache_.clear();
+    if (m_index_bytes_ != nullptr) m_index_bytes_->set(0);
     return ok();
 }
 
