@@ -47,6 +47,16 @@ void define_server_settings(Config& config, int default_port) {
                    std::to_string(d.keep_alive_max_count), "requests per connection"});
     config.define({"tcp-nodelay", "FLIGHTBOOK_TCP_NODELAY", d.tcp_nodelay ? "true" : "false",
                    "disable Nagle's algorithm on client connections"});
+    config.define({"park-idle-connections", "FLIGHTBOOK_PARK_IDLE_CONNECTIONS",
+                   d.park_idle_connections ? "true" : "false",
+                   "keep-alive connections wait for their next request on one poller thread "
+                   "instead of holding a worker (docs/http.md)"});
+    config.define({"keep-alive-wait-us", "FLIGHTBOOK_KEEP_ALIVE_WAIT_US",
+                   std::to_string(d.keep_alive_wait_us),
+                   "how long a worker waits for a connection's next request before parking it"});
+    config.define({"max-parked-connections", "FLIGHTBOOK_MAX_PARKED_CONNECTIONS",
+                   std::to_string(d.max_parked_connections),
+                   "most connections waiting on the poller at once"});
     config.define({"access-log", "FLIGHTBOOK_ACCESS_LOG", "true", "one JSON log line per request"});
     config.define({"service-token", "FLIGHTBOOK_SERVICE_TOKEN", "",
                    "shared secret for internal endpoints (empty: none)", true});
@@ -66,6 +76,9 @@ Result<http::ServerOptions> server_options(const Config& config, std::string ser
     FLIGHTBOOK_TRY(idle, config.get_int("idle-timeout-ms", 1, 3'600'000));
     FLIGHTBOOK_TRY(keep, config.get_int("keep-alive-max-count", 1, 1'000'000'000));
     FLIGHTBOOK_TRY(nodelay, config.get_bool("tcp-nodelay"));
+    FLIGHTBOOK_TRY(park, config.get_bool("park-idle-connections"));
+    FLIGHTBOOK_TRY(wait_us, config.get_int("keep-alive-wait-us", 0, 1'000'000));
+    FLIGHTBOOK_TRY(parked, config.get_int("max-parked-connections", 1, 1'000'000));
     FLIGHTBOOK_TRY(access, config.get_bool("access-log"));
     o.port = port;
     o.bind_address = address;
@@ -78,6 +91,9 @@ Result<http::ServerOptions> server_options(const Config& config, std::string ser
     o.idle_timeout_ms = static_cast<int>(idle);
     o.keep_alive_max_count = static_cast<std::size_t>(keep);
     o.tcp_nodelay = nodelay;
+    o.park_idle_connections = park;
+    o.keep_alive_wait_us = static_cast<int>(wait_us);
+    o.max_parked_connections = static_cast<std::size_t>(parked);
     o.access_log = access;
     return o;
 }

@@ -27,8 +27,9 @@ struct ServerOptions {
     std::string bind_address = "127.0.0.1";
     /// TCP port; 0 picks a free port (see `Server::port()`).
     int port = 8080;
-    /// Connections are served by this many threads; each connection holds a
-    /// thread while a request is read, handled and written.
+    /// Connections are served by this many threads; a connection holds a
+    /// thread while a request of it is read, handled and written (and, with
+    /// `park_idle_connections` off, also while it is idle between requests).
     std::size_t worker_threads = 16;
     /// Largest accepted request body (Content-Length); larger → 413.
     std::size_t max_body_bytes = std::size_t{1} << 20;
@@ -45,11 +46,25 @@ struct ServerOptions {
     /// Time allowed to write one whole response.
     int write_timeout_ms = 5000;
     /// How long an idle keep-alive connection is kept open between requests.
-    /// Idle connections are also closed early when new connections wait for
-    /// a worker thread.
+    /// With `park_idle_connections` off, idle connections are also closed
+    /// early when new connections wait for a worker thread.
     int idle_timeout_ms = 5000;
     /// Requests served on one connection before it is closed.
     std::size_t keep_alive_max_count = 10000;
+    /// Keep-alive connections wait for their next request on one poller
+    /// thread, not on a worker, so any number of them share the workers
+    /// fairly. Off: each holds its worker while idle, answers carry
+    /// `Connection: close` while connections wait for a worker, and idle
+    /// ones are closed after 100 ms then (the model before issue 10).
+    bool park_idle_connections = true;
+    /// With parking on: after an answer, how long a worker waits on the same
+    /// connection for its next request before parking it, as long as no
+    /// other connection waits for a worker (0 = park at once). Saves the
+    /// round trip through the poller for clients that ask again at once.
+    int keep_alive_wait_us = 2000;
+    /// Most connections waiting on the poller (for their first or next
+    /// request head) at once; beyond it, connections wait on a worker.
+    std::size_t max_parked_connections = 4096;
     /// Disable Nagle's algorithm on accepted sockets (small JSON answers).
     bool tcp_nodelay = true;
     /// One structured JSON line per request.

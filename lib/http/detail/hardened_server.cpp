@@ -3,7 +3,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,14 +14,13 @@
 #include <thread>
 #include <vector>
 
+#include "detail/connection_gate.hpp"
 #include "detail/connection_state.hpp"
 #include "detail/request_head.hpp"
 #include "detail/socket_stream.hpp"
 
 namespace flightbook::http::detail {
 namespace {
-
-using SteadyClock = std::chrono::steady_clock;
 
 constexpr auto kEvictIdleAfter = std::chrono::milliseconds(100);
 
@@ -40,175 +38,23 @@ void lingering_close_input(int sock) {
     }
 }
 
-// A head that has not arrived within this many bytes goes to a worker
-// anyway (which applies max_header_bytes): the gate's peek stays cheap and
-// within what the kernel buffers for one connection.
-constexpr std::size_t kGatePeekBytes = 16 * 1024;
-// Beyond this many parked connections, new ones are served as before.
-constexpr std::size_t kGateMaxParked = 4096;
-
-enum class HeadArrival { kWaiting, kReady };
-
-// Whether a whole request head (or an end of stream, an error, or more bytes
-// than the gate looks at) is in the socket's receive buffer. Peeks only: the
-// bytes stay for the connection loop. A head ends at the first empty line;
-// "\n\n" counts too, so that a head the strict check refuses is refused
-// at once.
-HeadArrival head_arrival(int sock) noexcept {
-    thread_local char buffer[kGatePeekBytes];
-    ssize_t n = 0;
-    do {
-        n = ::recv(sock, buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        return errno == EAGAIN || errno == EWOULDBLOCK ? HeadArrival::kWaiting
-                                                       : HeadArrival::kReady;
-    }
-    if (n == 0 || static_cast<std::size_t>(n) >= sizeof(buffer)) return HeadArrival::kReady;
-    const std::string_view seen(buffer, static_cast<std::size_t>(n));
-    return seen.find("\n\r\n") != std::string_view::npos ||
-                   seen.find("\n\n") != std::string_view::npos
-               ? HeadArrival::kReady
-               : HeadArrival::kWaiting;
+// Waits up to `timeout` for `sock` to become readable; poll() would round
+// the fast path's sub-millisecond wait to whole milliseconds.
+bool wait_readable_for(int sock, std::chrono::microseconds timeout) noexcept {
+    pollfd p{sock, POLLIN, 0};
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
+    const timespec ts{static_cast<time_t>(ns / 1'000'000'000),
+                      static_cast<long>(ns % 1'000'000'000)};
+    return ::ppoll(&p, 1, &ts, nullptr) > 0;
 }
 
-}  // namespace
-
-// Connections whose request head has not fully arrived wait here, all on one
-// poll() thread, instead of each on a worker thread. A client that sends its
-// head a byte at a time then costs a file descriptor, not one of the few
-// workers: without this, worker_threads such clients held every worker for
-// read_timeout_ms each, and /health queued behind them for seconds. A parked
-// connection goes to a worker once its head is in (`ready`), or is closed
-// unanswered at its deadline, read_timeout_ms after it was accepted
-// (`expired`); `release_all()` hands every parked connection to the workers
-// and parks no more (the queue is shutting down). Each connection leaves the
-// gate exactly once: both ways out run under the gate's mutex.
-class HeadGate {
-public:
-    using Handoff = std::function<void(int sock)>;
-
-    HeadGate(std::chrono::milliseconds timeout, Handoff ready, Handoff expired)
-        : timeout_(timeout), ready_(std::move(ready)), expired_(std::move(expired)) {
-        wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-        if (wake_fd_ >= 0) thread_ = std::thread([this] { run(); });
-    }
-    ~HeadGate() {
-        stop_.store(true);
-        wake();
-        if (thread_.joinable()) thread_.join();
-        if (wake_fd_ >= 0) ::close(wake_fd_);
-        std::lock_guard lock(mutex_);
-        for (const Parked& p : parked_) expired_(p.sock);
-        parked_.clear();
-    }
-    HeadGate(const HeadGate&) = delete;
-    HeadGate& operator=(const HeadGate&) = delete;
-
-    /// Takes `sock` until its head is in; false (the caller serves it) when
-    /// the gate is closed or full.
-    bool park(int sock) {
-        {
-            std::lock_guard lock(mutex_);
-            if (closed_ || !thread_.joinable() || parked_.size() >= kGateMaxParked) return false;
-            parked_.push_back(Parked{sock, SteadyClock::now() + timeout_, next_id_++});
-        }
-        wake();
-        return true;
-    }
-
-    void release_all() {
-        std::lock_guard lock(mutex_);
-        closed_ = true;
-        for (const Parked& p : parked_) ready_(p.sock);
-        parked_.clear();
-    }
-
-private:
-    struct Parked {
-        int sock;
-        SteadyClock::time_point deadline;
-        std::uint64_t id;  // fds are reused: an id names one connection
-    };
-
-    void wake() noexcept {
-        if (wake_fd_ < 0) return;
-        const std::uint64_t one = 1;
-        (void)!::write(wake_fd_, &one, sizeof(one));
-    }
-
-    void run() {
-        std::vector<Parked> watched;
-        std::vector<pollfd> fds;
-        std::vector<std::pair<std::uint64_t, bool>> leaving;  // id, head ready
-        while (!stop_.load()) {
-            {
-                std::lock_guard lock(mutex_);
-                watched = parked_;
-            }
-            fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
-            auto wait = std::chrono::milliseconds(100);
-            const auto now = SteadyClock::now();
-            for (const Parked& p : watched) {
-                fds.push_back(pollfd{p.sock, POLLIN, 0});
-                wait = std::min(
-                    wait, std::chrono::duration_cast<std::chrono::milliseconds>(p.deadline - now) +
-                              std::chrono::milliseconds(1));
-            }
-            const int timeout_ms = static_cast<int>(std::max<std::int64_t>(0, wait.count()));
-            if (::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) break;
-            if ((fds[0].revents & POLLIN) != 0) {
-                std::uint64_t count = 0;
-                (void)!::read(wake_fd_, &count, sizeof(count));
-            }
-            leaving.clear();
-            const auto after = SteadyClock::now();
-            for (std::size_t i = 0; i < watched.size(); ++i) {
-                if (fds[i + 1].revents != 0 &&
-                    head_arrival(watched[i].sock) == HeadArrival::kReady) {
-                    leaving.emplace_back(watched[i].id, true);
-                } else if (after >= watched[i].deadline) {
-                    leaving.emplace_back(watched[i].id, false);
-                }
-            }
-            if (leaving.empty()) continue;
-            std::lock_guard lock(mutex_);
-            for (const auto& [id, ready] : leaving) {
-                const auto it = std::find_if(parked_.begin(), parked_.end(),
-                                             [id = id](const Parked& p) { return p.id == id; });
-                if (it == parked_.end()) continue;  // released meanwhile
-                const int sock = it->sock;
-                parked_.erase(it);
-                if (ready) {
-                    ready_(sock);
-                } else {
-                    expired_(sock);
-                }
-            }
-        }
-    }
-
-    std::chrono::milliseconds timeout_;
-    Handoff ready_;
-    Handoff expired_;
-    int wake_fd_ = -1;
-    std::atomic<bool> stop_{false};
-    std::mutex mutex_;  // guards parked_, closed_, next_id_
-    std::vector<Parked> parked_;
-    bool closed_ = false;
-    std::uint64_t next_id_ = 0;
-    std::thread thread_;
-};
-
-namespace {
-
 // The task queue handed to cpp-httplib: our WorkerPool, except that shutting
-// it down first empties the HeadGate into it, so a parked connection is
+// it down first empties the ConnectionGate into it, so a parked connection is
 // always either served or closed, and the gate never hands one to a pool
 // that is gone.
 class GatedQueue final : public httplib::TaskQueue {
 public:
-    GatedQueue(WorkerPool& pool, HeadGate& gate) : pool_(pool), gate_(gate) {}
+    GatedQueue(WorkerPool& pool, ConnectionGate& gate) : pool_(pool), gate_(gate) {}
     void enqueue(std::function<void()> fn) override { pool_.enqueue(std::move(fn)); }
     void shutdown() override {
         gate_.release_all();
@@ -217,7 +63,7 @@ public:
 
 private:
     WorkerPool& pool_;
-    HeadGate& gate_;
+    ConnectionGate& gate_;
 };
 
 }  // namespace
@@ -233,14 +79,17 @@ HardenedServer::HardenedServer(const ServerOptions& options, metrics::Gauge& act
     : options_(options),
       active_connections_(active_connections),
       setup_request_(std::move(setup_request)),
-      refuse_head_(std::move(refuse_head)) {
-    gate_ = std::make_unique<HeadGate>(
+      refuse_head_(std::move(refuse_head)),
+      park_(options.park_idle_connections),
+      keep_alive_wait_(std::max(0, options.keep_alive_wait_us)) {
+    gate_ = std::make_unique<ConnectionGate>(
+        std::max<std::size_t>(1, options_.max_parked_connections),
         std::chrono::milliseconds(options_.read_timeout_ms),
-        [this](int sock) {
+        [this](Connection conn) {
             WorkerPool* pool = pool_.load();
-            pool->enqueue([this, sock] { serve_connection(sock); });
+            pool->enqueue([this, conn] { serve_connection(conn); });
         },
-        [this](int sock) { close_unserved(sock); });
+        [this](Connection conn) { close_unserved(conn.sock); });
     new_task_queue = [this] {
         pool_owner_ =
             std::make_unique<WorkerPool>(std::max<std::size_t>(1, options_.worker_threads));
@@ -272,6 +121,8 @@ void HardenedServer::widen_backlog() noexcept {
     if (sock >= 0) ::listen(sock, SOMAXCONN);  // re-listening only updates the backlog
 }
 
+std::size_t HardenedServer::parked_connections() const { return gate_->parked(); }
+
 bool HardenedServer::wait_for_next_request(SocketStream& stream, bool first) const {
     if (stream.has_buffered()) return true;
     if (first) return stream.wait_readable(options_.read_timeout_ms);
@@ -291,6 +142,47 @@ bool HardenedServer::wait_for_next_request(SocketStream& stream, bool first) con
         if (left <= 0) return false;
         if (stream.wait_readable(static_cast<int>(std::min<long>(left, kSliceMs)))) return true;
     }
+}
+
+HardenedServer::Next HardenedServer::next_request(SocketStream& stream, Connection& conn) const {
+    if (stream.has_buffered() || conn.head_ready) return Next::kServe;
+    if (conn.served == 0) {
+        // Draining (parked connections are handed back by stop(), new ones
+        // are not parked any more): a connection without a whole head has no
+        // request to finish, and waiting read_timeout_ms for it would hold
+        // stop() that long.
+        if (draining()) {
+            return head_arrival(conn.sock) == HeadArrival::kReady ? Next::kServe : Next::kClose;
+        }
+        // A new connection that the gate did not take (full).
+        return stream.wait_readable(options_.read_timeout_ms) ? Next::kServe : Next::kClose;
+    }
+    if (!park_) {
+        return wait_for_next_request(stream, false) ? Next::kServe : Next::kClose;
+    }
+    if (draining()) {
+        return head_arrival(conn.sock) == HeadArrival::kReady ? Next::kServe : Next::kClose;
+    }
+    // The fast path: a client that answers at once (a benchmark, a pipeline
+    // of calls) is served on without a round trip through the gate, but only
+    // while no other connection waits for a worker.
+    if (keep_alive_wait_.count() > 0 && !crowded())
+        (void)wait_readable_for(conn.sock, keep_alive_wait_);
+    const auto arrival = head_arrival(conn.sock);
+    if (arrival == HeadArrival::kReady) return Next::kServe;
+    const auto now = SteadyClock::now();
+    auto deadline = now + std::chrono::milliseconds(options_.idle_timeout_ms);
+    if (arrival == HeadArrival::kPartial) {
+        // The next request has begun and arrives slowly: it is parked too,
+        // under its whole-request deadline.
+        conn.request_started = now;
+        conn.request_started_known = true;
+        deadline = now + std::chrono::milliseconds(options_.read_timeout_ms);
+    }
+    if (gate_->park(conn, deadline)) return Next::kParked;
+    // The gate is full or closed: wait here, as before the gate existed.
+    conn.request_started_known = false;
+    return wait_for_next_request(stream, false) ? Next::kServe : Next::kClose;
 }
 
 bool HardenedServer::check_head(SocketStream& stream, RequestState& state) const {
@@ -318,10 +210,25 @@ bool HardenedServer::check_head(SocketStream& stream, RequestState& state) const
 
 bool HardenedServer::process_and_close_socket(int sock) {
     active_connections_.add(1);
-    if (!draining() && head_arrival(sock) == HeadArrival::kWaiting && gate_->park(sock)) {
-        return true;
+    Connection conn;
+    conn.sock = sock;
+    if (!draining()) {
+        const auto accepted = SteadyClock::now();
+        const auto arrival = head_arrival(sock);
+        if (arrival == HeadArrival::kReady) {
+            conn.head_ready = true;
+        } else {
+            if (arrival == HeadArrival::kPartial) {
+                conn.request_started = accepted;
+                conn.request_started_known = true;
+            }
+            if (gate_->park(conn, accepted + std::chrono::milliseconds(options_.read_timeout_ms))) {
+                return true;
+            }
+            conn.request_started_known = false;
+        }
     }
-    return serve_connection(sock);
+    return serve_connection(conn);
 }
 
 void HardenedServer::close_unserved(int sock) noexcept {
@@ -330,23 +237,34 @@ void HardenedServer::close_unserved(int sock) noexcept {
     active_connections_.add(-1);
 }
 
-bool HardenedServer::serve_connection(int sock) {
-    if (options_.tcp_nodelay) {
+bool HardenedServer::serve_connection(Connection conn) {
+    const int sock = conn.sock;
+    if (options_.tcp_nodelay && !conn.configured) {
         int one = 1;
         ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
+    conn.configured = true;
     SocketStream stream(sock, options_.write_timeout_ms);
     RequestState state;
     current_request() = &state;
 
     bool ok = true;
     bool linger = false;
+    bool parked = false;
     const auto max_requests = std::max<std::size_t>(1, options_.keep_alive_max_count);
-    for (std::size_t served = 0; served < max_requests; ++served) {
-        if (!wait_for_next_request(stream, served == 0)) break;
+    while (conn.served < max_requests) {
+        const Next next = next_request(stream, conn);
+        if (next == Next::kParked) {
+            parked = true;  // the gate owns the socket now: do not touch it
+            break;
+        }
+        if (next == Next::kClose) break;
         const auto now = SteadyClock::now();
+        const auto started = conn.request_started_known ? conn.request_started : now;
+        conn.request_started_known = false;
+        conn.head_ready = false;
         state.reset(now);
-        stream.begin_request(now + std::chrono::milliseconds(options_.read_timeout_ms),
+        stream.begin_request(started + std::chrono::milliseconds(options_.read_timeout_ms),
                              options_.max_header_bytes + options_.max_body_bytes);
         // Every request of the connection, not only the first, is checked
         // before cpp-httplib parses it; nothing after a refused head is read.
@@ -355,15 +273,18 @@ bool HardenedServer::serve_connection(int sock) {
             linger = true;
             break;
         }
-        // While connections wait for a thread, answer with "Connection: close"
-        // so that busy keep-alive clients take turns without any race.
-        const bool last = served + 1 == max_requests || draining() || crowded();
+        // Without parking, while connections wait for a thread, answer with
+        // "Connection: close" so that busy keep-alive clients take turns
+        // without any race. With parking they take turns through the gate.
+        const bool last = conn.served + 1 == max_requests || draining() || (!park_ && crowded());
         bool connection_closed = false;
         ok = process_request(stream, last, connection_closed, setup_request_);
+        ++conn.served;
         if (state.close_after) linger = true;
         if (!ok || connection_closed || last || state.close_after) break;
     }
     current_request() = nullptr;
+    if (parked) return true;
 
     if (linger) lingering_close_input(sock);
     ::shutdown(sock, SHUT_RDWR);

@@ -6,11 +6,15 @@
 // process_and_close_socket() gives us all of that while reusing its request
 // parser and response writer (process_request()). It also lets us check each
 // request head strictly on the raw bytes before cpp-httplib parses it
-// (detail/request_head.hpp).
+// (detail/request_head.hpp), and serve requests rather than connections: a
+// connection whose next request is not there waits in the ConnectionGate,
+// not on a worker thread (detail/connection_gate.hpp, docs/http.md).
 
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -23,7 +27,8 @@ namespace flightbook::http::detail {
 
 class SocketStream;
 struct RequestState;
-class HeadGate;
+struct Connection;
+class ConnectionGate;
 
 class HardenedServer final : public httplib::Server {
 public:
@@ -48,14 +53,27 @@ public:
         return draining_.load(std::memory_order_relaxed);
     }
 
+    /// Connections parked in the gate now (no worker holds them).
+    [[nodiscard]] std::size_t parked_connections() const;
+
 private:
+    enum class Next { kServe, kParked, kClose };
+
     /// A new connection: served at once when its request head has arrived,
-    /// else parked in the HeadGate until it has (see there).
+    /// else parked in the ConnectionGate until it has (see there).
     bool process_and_close_socket(int sock) override;
-    /// The connection loop proper, on a worker thread.
-    bool serve_connection(int sock);
-    /// Closes a connection that never delivered a whole head in time.
+    /// The connection loop proper, on a worker thread: serves requests while
+    /// the next one is ready, then parks the connection in the gate (or
+    /// closes it) and returns the thread to the pool.
+    bool serve_connection(Connection conn);
+    /// Closes a connection that the gate gives up on (no head in time, or
+    /// idle too long between requests), silently.
     void close_unserved(int sock) noexcept;
+    /// What to do after a request: serve the next one on this thread, park
+    /// the connection (its socket then belongs to the gate), or close it.
+    Next next_request(SocketStream& stream, Connection& conn) const;
+    /// Waits on this thread for the next request (parking off, or the gate
+    /// full or closed), closing idle connections early when others wait.
     bool wait_for_next_request(SocketStream& stream, bool first) const;
     /// Receives the next request head and checks it; false when it was
     /// refused (the rejection is recorded in `state`). An incomplete head at
@@ -68,13 +86,17 @@ private:
     metrics::Gauge& active_connections_;
     std::function<void(httplib::Request&)> setup_request_;
     RefuseHead refuse_head_;
+    bool park_;  // ServerOptions::park_idle_connections
+    // How long a worker waits on its connection for the next request before
+    // parking it, when no other connection waits for a worker.
+    std::chrono::microseconds keep_alive_wait_;
     std::atomic<bool> draining_{false};
     std::atomic<WorkerPool*> pool_{nullptr};
     // Owned here, not by cpp-httplib, so that the gate can hand connections
     // to it until cpp-httplib shuts the queue down (GatedQueue); the gate is
     // declared last so that it goes first.
     std::unique_ptr<WorkerPool> pool_owner_;
-    std::unique_ptr<HeadGate> gate_;
+    std::unique_ptr<ConnectionGate> gate_;
 };
 
 }  // namespace flightbook::http::detail

@@ -66,12 +66,20 @@ bool SocketStream::is_readable() const {
 bool SocketStream::is_writable() const { return poll_for(fd_, POLLOUT, write_timeout_ms_) > 0; }
 
 ssize_t SocketStream::receive_into_tail() noexcept {
-    ssize_t n = 0;
-    do {
-        n = ::recv(fd_, buffer_.data() + end_, buffer_.size() - end_, 0);
-    } while (n < 0 && errno == EINTR);
-    if (n > 0) end_ += static_cast<std::size_t>(n);
-    return n;
+    // Tried without waiting first: a request's bytes are usually there
+    // already (the server peeked at the head before serving it), and on a
+    // virtual machine every system call counts. poll() only when they are not.
+    // A passed deadline still ends the wait: poll() then gets 0 ms.
+    for (bool waited = false;; waited = true) {
+        ssize_t n = 0;
+        do {
+            n = ::recv(fd_, buffer_.data() + end_, buffer_.size() - end_, MSG_DONTWAIT);
+        } while (n < 0 && errno == EINTR);
+        if (n > 0) end_ += static_cast<std::size_t>(n);
+        if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return n;
+        if (waited && remaining_read_ms() == 0) return -1;
+        if (poll_for(fd_, POLLIN, remaining_read_ms()) <= 0) return -1;  // deadline passed
+    }
 }
 
 ssize_t SocketStream::receive_more() {
@@ -85,14 +93,12 @@ ssize_t SocketStream::receive_more() {
         }
         if (buffer_.size() - end_ < kReceiveBytes) buffer_.resize(end_ + kReceiveBytes);
     }
-    if (poll_for(fd_, POLLIN, remaining_read_ms()) <= 0) return -1;  // deadline passed
     return receive_into_tail();
 }
 
 ssize_t SocketStream::read(char* ptr, std::size_t size) {
     if (byte_budget_ == 0) return -1;  // request larger than allowed
     if (!has_buffered()) {
-        if (poll_for(fd_, POLLIN, remaining_read_ms()) <= 0) return -1;  // deadline passed
         begin_ = end_ = 0;
         const ssize_t n = receive_into_tail();
         if (n <= 0) return n;

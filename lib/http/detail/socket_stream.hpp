@@ -54,7 +54,8 @@ private:
     static constexpr std::size_t kReceiveBytes = 4096;
 
     [[nodiscard]] int remaining_read_ms() const noexcept;
-    /// recv() into buffer_[end_, size()); retries on EINTR.
+    /// recv() into buffer_[end_, size()), waiting for bytes until the read
+    /// deadline at most; retries on EINTR. -1 also when the deadline passed.
     ssize_t receive_into_tail() noexcept;
 
     int fd_;

@@ -1,8 +1,10 @@
 #pragma once
-// Private: the task queue cpp-httplib hands accepted connections to. Like
+// Private: the task queue cpp-httplib hands accepted connections to, and the
+// ConnectionGate connections whose next request has arrived. Like
 // httplib::ThreadPool, sized from configuration, but it also reports how many
-// connections wait for a thread so that idle keep-alive connections can make
-// room for them.
+// connections wait for a thread: a worker then parks its connection at once
+// instead of waiting on it for a moment (or, with parking off, idle
+// keep-alive connections make room).
 
 #include <httplib.h>
 
