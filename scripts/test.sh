@@ -14,6 +14,10 @@
 #   FLIGHTBOOK_TEST_STATE_DIR   their state folder (default .local/test)
 #   FLIGHTBOOK_TEST_FUZZ        seconds per libFuzzer target after the sanitizer
 #                               builds (default 10; 0 skips the fuzz step)
+#   FLIGHTBOOK_FAST_BUILD       1: build the release tree as a one-off too (unity
+#                               libraries, precompiled test headers), as CI does;
+#                               default 0 keeps out/release fit for incremental work
+#                               (the sanitizer trees are always built that way)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 cd "$FLIGHTBOOK_ROOT"
@@ -35,7 +39,8 @@ phase_done "installing packages"
 log "checking formatting"
 scripts/format.sh --check
 
-scripts/build.sh release
+if [ "${FLIGHTBOOK_FAST_BUILD:-0}" = 1 ]; then fast_release=ON; else fast_release=OFF; fi
+CCACHE_SLOPPINESS=pch_defines,time_macros scripts/build.sh release -DFLIGHTBOOK_FAST_BUILD=$fast_release
 phase_done "the release build"
 
 # Our own PostgreSQL and Redis, stopped again when this script exits.
