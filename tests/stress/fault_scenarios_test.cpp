@@ -574,8 +574,8 @@ TEST_SUITE("faults") {
         for (std::size_t s = 0; s < services.size(); ++s) {
             for (int i = 0; i < probes; ++i) {
                 // A fresh connection per probe, as a load balancer's check.
-                auto c = services[s]->client({}, 10000);
-                auto r = timed(health[s], [&] { return c.get("/health"); });
+                auto probe = services[s]->client({}, 10000);
+                auto r = timed(health[s], [&] { return probe.get("/health"); });
                 if (r && r->status == 200) ++health_ok;
             }
         }

@@ -231,6 +231,9 @@ TEST_CASE("storm: the short profile sells flights out with no invariant violated
     options.targets.redis_port = sys.redis().port();
     options.settle_seconds = 30;
     options.seed = 12;
+    // A flight can sit at 0 for only a moment before a cancel or a decline
+    // gives seats back: read often enough to see it (5 flights, cheap reads).
+    options.monitor_interval_ms = 25;
 
     auto result = run_storm(options);
     REQUIRE_MESSAGE(result, (result ? "" : result.error().message));

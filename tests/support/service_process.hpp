@@ -104,9 +104,16 @@ public:
 
     void wait_until_ready() {
         auto c = client();
+        // A service binary names itself in /ready: a 200 from another
+        // process that holds the port (this one then failed to bind) is not
+        // this one being ready.
+        const std::string self = "\"service\":\"" + name_ + "\"";
         for (int i = 0; i < 300; ++i) {
             auto r = c.get("/ready");
-            if (r && r->status == 200) return;
+            if (r && r->status == 200 &&
+                (!program_.empty() || r->body.find(self) != std::string::npos)) {
+                return;
+            }
             if (exited()) {
                 FAIL(name_ << " exited at start-up, status " << exit_status_ << "; log:\n"
                            << log_tail());

@@ -15,8 +15,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -111,18 +113,32 @@ private:
 };
 
 /// A free TCP port on 127.0.0.1 (asks the kernel for one, then closes it).
+/// The kernel may hand the same port out again as soon as it is closed, so
+/// ports given out recently by this process are skipped: a system of three
+/// services asks for three ports before any of them binds.
 inline int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-    socklen_t len = sizeof(addr);
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    ::close(fd);
-    return ntohs(addr.sin_port);
+    static std::mutex mutex;
+    static std::deque<int> recent;
+    std::lock_guard lock(mutex);
+    for (int attempt = 0; attempt < 64; ++attempt) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = 0;
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+        socklen_t len = sizeof(addr);
+        REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        ::close(fd);
+        const int port = ntohs(addr.sin_port);
+        if (std::find(recent.begin(), recent.end(), port) != recent.end()) continue;
+        recent.push_back(port);
+        if (recent.size() > 256) recent.pop_front();
+        return port;
+    }
+    FAIL("no free port that was not handed out recently");
+    return 0;
 }
 
 /// A private redis-server on 127.0.0.1 without persistence, for tests that
