@@ -84,6 +84,20 @@ std::shared_ptr<redis::Client> client_for(int port) {
     return std::move(client).value();
 }
 
+// A subscriber, already started, on a private Redis that a test may flush,
+// kill or restart. Members go in reverse: the subscriber stops first.
+struct PrivateFeed {
+    explicit PrivateFeed(std::string channel_name)
+        : channel(std::move(channel_name)),
+          sub(options(server.port(), "x", channel), heard, SystemClock::instance()) {
+        sub.start();
+    }
+    RedisServerProcess server;
+    std::string channel;
+    Recorder heard;
+    redis::SeatChangeSubscriber sub;
+};
+
 }  // namespace
 
 TEST_CASE("redis seat feed: changes reach the other instances, not their publisher") {
@@ -116,11 +130,8 @@ TEST_CASE("redis seat feed: changes reach the other instances, not their publish
 }
 
 TEST_CASE("redis seat feed: heartbeats keep coming while the connection lives") {
-    RedisServerProcess server;
-    Recorder heard;
-    redis::SeatChangeSubscriber sub(options(server.port(), "x", "fbtest:feed:hb"), heard,
-                                    SystemClock::instance());
-    sub.start();
+    PrivateFeed feed("fbtest:feed:hb");
+    auto& [server, channel, heard, sub] = feed;
     REQUIRE(heard.wait_for([](const Recorder& r) { return r.heartbeats_ >= 10; }));
     // Other clients may still publish junk on the channel: ignored, no loss.
     REQUIRE(client_for(server.port())->command({"PUBLISH", "fbtest:feed:hb", "not a change"}));
@@ -133,11 +144,8 @@ TEST_CASE("redis seat feed: heartbeats keep coming while the connection lives") 
 }
 
 TEST_CASE("redis seat feed: a dead Redis ends the session, a restarted one starts a new one") {
-    RedisServerProcess server;
-    Recorder heard;
-    redis::SeatChangeSubscriber sub(options(server.port(), "x", "fbtest:feed:kill"), heard,
-                                    SystemClock::instance());
-    sub.start();
+    PrivateFeed feed("fbtest:feed:kill");
+    auto& [server, channel, heard, sub] = feed;
     REQUIRE(heard.wait_for([](const Recorder& r) { return r.started_ == 1; }));
 
     server.kill_now();
@@ -158,11 +166,8 @@ TEST_CASE("redis seat feed: a dead Redis ends the session, a restarted one start
 }
 
 TEST_CASE("redis seat feed: a subscription killed by the server is noticed and replaced") {
-    RedisServerProcess server;
-    Recorder heard;
-    redis::SeatChangeSubscriber sub(options(server.port(), "x", "fbtest:feed:ck"), heard,
-                                    SystemClock::instance());
-    sub.start();
+    PrivateFeed feed("fbtest:feed:ck");
+    auto& [server, channel, heard, sub] = feed;
     REQUIRE(heard.wait_for([](const Recorder& r) { return r.started_ == 1; }));
     REQUIRE(client_for(server.port())->command({"CLIENT", "KILL", "TYPE", "pubsub"}));
     REQUIRE(heard.wait_for([](const Recorder& r) { return r.lost_ == 1 && r.started_ == 2; }));

@@ -110,7 +110,6 @@ std::optional<search::SearchResult> FlightService::cut_page(const Snapshot& snap
         return std::binary_search(read.begin(), read.end(), id) ||
                (!always && recent_enough(*snap.seats, id, fresh_since, feed_session));
     };
-
     std::vector<const search::Itinerary*> kept;
     int dropped = 0;
     for (int round = 1;; ++round) {
